@@ -1,0 +1,58 @@
+// Every failed attempt is exactly one of these. The login control counts only `rejected` and
+// `closed-by-server`; `network` and `timeout` never count as login failures; `tls` waits for the user.
+export type FailureReason = 'rejected' | 'closed-by-server' | 'network' | 'timeout' | 'tls';
+
+export interface CheckFailureDetails {
+  /** Only for `rejected`: the server said the refusal is temporary (try later, not a bad password). */
+  temporary?: boolean;
+  /** The server's machine-readable response code, e.g. `AUTH`, `SYS/TEMP`, `AUTHENTICATIONFAILED`. */
+  serverCode?: string;
+  /** POP3 `LOGIN-DELAY` seconds announced by the server, when known. */
+  loginDelaySeconds?: number;
+}
+
+export class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+  readonly temporary: boolean;
+  readonly serverCode: string | undefined;
+  readonly loginDelaySeconds: number | undefined;
+
+  /** `message` must never contain a secret: it is shown and logged as is. */
+  constructor(readonly reason: FailureReason, message: string, details: CheckFailureDetails = {}) {
+    super(message);
+    this.temporary = reason === 'rejected' && details.temporary === true;
+    this.serverCode = details.serverCode;
+    this.loginDelaySeconds = details.loginDelaySeconds;
+  }
+}
+
+const TLS_ERROR_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_TLS_HANDSHAKE_TIMEOUT', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+export function isTlsError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return TLS_ERROR_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
+}
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'EPIPE', 'ECONNABORTED',
+]);
+
+export function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
+}
+
+/** A socket-level error turned into a failure, given how far the conversation got. */
+export function classifySocketError(error: unknown, greeted: boolean): CheckFailure {
+  const code = (error as { code?: string })?.code ?? 'unknown';
+  if (isTlsError(error)) return new CheckFailure('tls', `TLS failure: ${code}`);
+  if (!greeted) return new CheckFailure('network', `cannot reach the server (${code})`);
+  return new CheckFailure('closed-by-server', `the server closed the connection (${code})`);
+}

@@ -1,0 +1,67 @@
+// Decodes a POP3 multi-line response body (RFC 1939 §3) as it streams in: removes the byte-stuffed
+// leading "." of each line, finds the "CRLF.CRLF" terminator even when it is split across packets at
+// any byte, and passes every other byte through untouched (8-bit, NUL, bare CR). Emits slices of the
+// input, never a copy of the whole body.
+const DOT = 0x2e;
+const CR = 0x0d;
+const LF = 0x0a;
+
+export interface UnstuffResult {
+  /** Decoded body bytes, in order. */
+  chunks: Buffer[];
+  /** True once the terminating line was seen. */
+  done: boolean;
+  /** Bytes after the terminator: the start of the next response (pipelining). */
+  rest: Buffer;
+}
+
+export class DotUnstuffer {
+  private atLineStart = true;
+  /** Bytes of the current line start that cannot be judged yet: "" , "." or ".\r". */
+  private pending = '';
+
+  push(chunk: Buffer): UnstuffResult {
+    const chunks: Buffer[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.atLineStart) {
+        const byte = chunk[i]!;
+        if (this.pending === '') {
+          if (byte === DOT) { this.pending = '.'; i += 1; continue; }
+          this.atLineStart = false;
+          continue;
+        }
+        if (this.pending === '.') {
+          if (byte === CR) { this.pending = '.\r'; i += 1; continue; }
+          if (byte === LF) return this.finish(chunks, chunk, i + 1); // lenient: ".\n"
+          // A stuffed line: the leading dot is dropped, the rest of the line is data.
+          this.pending = '';
+          this.atLineStart = false;
+          continue;
+        }
+        // pending === ".\r"
+        if (byte === LF) return this.finish(chunks, chunk, i + 1);
+        // ".\r" not followed by LF is not the terminator: the dot was stuffing, the CR is data.
+        chunks.push(Buffer.from([CR]));
+        this.pending = '';
+        this.atLineStart = false;
+        continue;
+      }
+      const lineEnd = chunk.indexOf(LF, i);
+      if (lineEnd === -1) {
+        chunks.push(chunk.subarray(i));
+        break;
+      }
+      chunks.push(chunk.subarray(i, lineEnd + 1));
+      i = lineEnd + 1;
+      this.atLineStart = true;
+    }
+    return { chunks, done: false, rest: Buffer.alloc(0) };
+  }
+
+  private finish(chunks: Buffer[], chunk: Buffer, restStart: number): UnstuffResult {
+    this.pending = '';
+    this.atLineStart = true;
+    return { chunks, done: true, rest: chunk.subarray(restStart) };
+  }
+}

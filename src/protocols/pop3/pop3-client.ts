@@ -1,0 +1,201 @@
+// A small POP3 client (RFC 1939, CAPA/RESP-CODES/LOGIN-DELAY from RFC 2449, STLS from RFC 2595,
+// SASL PLAIN from RFC 5034, AUTH-RESP-CODE from RFC 3206). Owned rather than taken from the
+// registry: see README, "Why we own the POP3 client".
+import type { Security } from '../../account/account-url.js';
+import { CheckFailure } from '../check-failure.js';
+import { Deadline, realTimers, type Timers } from '../deadline.js';
+import { tlsOptions } from '../tls-options.js';
+import { Pop3Connection } from './pop3-connection.js';
+import { isTemporaryCode, type Pop3Status } from './pop3-status.js';
+
+export interface Pop3ConnectOptions {
+  host: string;
+  port: number;
+  security: Security;
+  /** Extra CA certificate (PEM) trusted for this account, added to the public roots. */
+  ca?: string | undefined;
+  /** One deadline for connect + greeting + TLS + login; cleared by `finishAttempt()`. */
+  deadlineMs: number;
+  timers?: Timers;
+}
+
+export interface UidlEntry { number: number; uid: string }
+
+export class Pop3Client {
+  private capabilities = new Map<string, string[]>();
+  private deadline: Deadline | undefined;
+
+  private constructor(private readonly connection: Pop3Connection) {}
+
+  static async connect(options: Pop3ConnectOptions): Promise<Pop3Client> {
+    let connection: Pop3Connection | undefined;
+    let timedOut = false;
+    const deadline = new Deadline(options.deadlineMs, () => {
+      timedOut = true;
+      connection?.fail(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`));
+    }, options.timers ?? realTimers);
+    try {
+      connection = Pop3Connection.open(options.host, options.port);
+      const client = new Pop3Client(connection);
+      client.deadline = deadline;
+      if (options.security === 'tls') await connection.startTls(tlsOptions(options.host, options.ca));
+      const greeting = await connection.readStatus();
+      connection.greeted = true;
+      if (!greeting.ok) {
+        throw connection.fail(new CheckFailure('rejected', `the server refused service: ${greeting.text}`, {
+          temporary: true, ...(greeting.code ? { serverCode: greeting.code } : {}),
+        }));
+      }
+      await client.readCapabilities();
+      if (options.security === 'starttls') await client.startTls(options);
+      return client;
+    } catch (error) {
+      deadline.clear();
+      connection?.close();
+      throw timedOut ? new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`) : error;
+    }
+  }
+
+  /** Capability name → arguments, from the latest CAPA (empty when the server has no CAPA). */
+  get capabilityList(): ReadonlyMap<string, string[]> { return this.capabilities; }
+
+  /** RFC 2449 LOGIN-DELAY: the least number of seconds the server wants between logins. */
+  get loginDelaySeconds(): number | undefined {
+    const value = Number(this.capabilities.get('LOGIN-DELAY')?.[0]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  }
+
+  get bytesOnWire(): { read: number; written: number } { return this.connection.bytesOnWire; }
+
+  /** One login attempt: SASL PLAIN when offered, else USER/PASS. Never a cascade of mechanisms. */
+  async login(user: string, password: string): Promise<void> {
+    const sasl = this.capabilities.get('SASL') ?? [];
+    let status: Pop3Status;
+    if (sasl.some((mechanism) => mechanism.toUpperCase() === 'PLAIN')) {
+      // RFC 5034 initial response: the whole attempt is one command and one answer.
+      status = await this.command(`AUTH PLAIN ${Buffer.from(`\0${user}\0${password}`, 'utf8').toString('base64')}`);
+    } else {
+      status = await this.command(`USER ${user}`);
+      if (!status.ok) throw this.loginRefused(status);
+      status = await this.command(`PASS ${password}`);
+    }
+    if (!status.ok) throw this.loginRefused(status);
+  }
+
+  /** The login part of the attempt is over: later commands are not bound by its deadline. */
+  finishAttempt(): void {
+    this.deadline?.clear();
+  }
+
+  async stat(): Promise<{ count: number; size: number }> {
+    const status = await this.expectOk('STAT');
+    const [count, size] = status.text.split(' ').map(Number);
+    if (!Number.isInteger(count) || !Number.isInteger(size)) throw this.protocolError(`bad STAT answer "${status.text}"`);
+    return { count: count!, size: size! };
+  }
+
+  /** `UIDL n`: one message's unique id, or undefined when the server has no such message. */
+  async uidlOf(messageNumber: number): Promise<string | undefined> {
+    const status = await this.command(`UIDL ${messageNumber}`);
+    if (!status.ok) return undefined;
+    const [, uid] = status.text.split(' ');
+    if (!uid) throw this.protocolError(`bad UIDL answer "${status.text}"`);
+    return uid;
+  }
+
+  async uidlAll(): Promise<UidlEntry[]> {
+    await this.expectOk('UIDL');
+    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    return body.split('\r\n').filter(Boolean).map((line) => {
+      const [number, uid] = line.split(' ');
+      if (!number || !uid) throw this.protocolError('bad UIDL listing line');
+      return { number: Number(number), uid };
+    });
+  }
+
+  async listAll(): Promise<Array<{ number: number; size: number }>> {
+    await this.expectOk('LIST');
+    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    return body.split('\r\n').filter(Boolean).map((line) => {
+      const [number, size] = line.split(' ').map(Number);
+      return { number: number!, size: size! };
+    });
+  }
+
+  /** The header of a message (`TOP n 0`), byte for byte. */
+  async top(messageNumber: number, bodyLines = 0): Promise<Buffer> {
+    await this.expectOk(`TOP ${messageNumber} ${bodyLines}`);
+    return this.connection.readBodyAsBuffer();
+  }
+
+  /** Streams a whole message, byte for byte, into `sink`; resolves with the byte count. */
+  async retr(messageNumber: number, sink: (chunk: Buffer) => void): Promise<number> {
+    await this.expectOk(`RETR ${messageNumber}`);
+    let bytes = 0;
+    await this.connection.readBody((chunk) => { bytes += chunk.length; sink(chunk); });
+    return bytes;
+  }
+
+  async quit(): Promise<void> {
+    this.deadline?.clear();
+    try {
+      this.connection.send('QUIT');
+      await this.connection.readStatus();
+    } catch {
+      // The mailbox state is already read; a failed goodbye changes nothing for the caller.
+    } finally {
+      this.connection.close();
+    }
+  }
+
+  close(): void {
+    this.deadline?.clear();
+    this.connection.close();
+  }
+
+  private async readCapabilities(): Promise<void> {
+    const status = await this.command('CAPA');
+    this.capabilities = new Map();
+    if (!status.ok) return; // An RFC 1939-only server: no CAPA, no extensions.
+    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    for (const line of body.split('\r\n')) {
+      const [name, ...args] = line.trim().split(/\s+/);
+      if (name) this.capabilities.set(name.toUpperCase(), args);
+    }
+  }
+
+  private async startTls(options: Pop3ConnectOptions): Promise<void> {
+    if (!this.capabilities.has('STLS')) {
+      throw this.connection.fail(new CheckFailure('tls', 'the server does not offer STLS, and plaintext was not allowed for this account'));
+    }
+    const status = await this.command('STLS');
+    if (!status.ok) throw this.connection.fail(new CheckFailure('tls', `the server refused STLS: ${status.text}`));
+    await this.connection.startTls(tlsOptions(options.host, options.ca));
+    // RFC 2595 §4: capabilities learned before TLS must be forgotten and asked again.
+    await this.readCapabilities();
+  }
+
+  private async command(line: string): Promise<Pop3Status> {
+    this.connection.send(line);
+    return this.connection.readStatus();
+  }
+
+  private async expectOk(line: string): Promise<Pop3Status> {
+    const status = await this.command(line);
+    if (!status.ok) throw this.protocolError(`${line.split(' ')[0]} failed: ${status.text}`);
+    return status;
+  }
+
+  private loginRefused(status: Pop3Status): CheckFailure {
+    const loginDelaySeconds = this.loginDelaySeconds;
+    return new CheckFailure('rejected', `the server refused the login: ${status.text || 'no reason given'}`, {
+      temporary: isTemporaryCode(status.code),
+      ...(status.code ? { serverCode: status.code } : {}),
+      ...(loginDelaySeconds ? { loginDelaySeconds } : {}),
+    });
+  }
+
+  private protocolError(message: string): Error {
+    return new Error(`POP3: ${message}`);
+  }
+}

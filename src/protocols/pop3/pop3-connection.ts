@@ -1,0 +1,170 @@
+// The POP3 wire: a socket (plain or TLS, upgraded in place by STLS), a receive buffer, and one reader
+// at a time — a status line or a streamed multi-line body. Every socket event ends in a classified
+// CheckFailure, so a command in flight always settles, whatever the server does.
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { DotUnstuffer } from './dot-unstuffer.js';
+import { parseStatusLine, Pop3ProtocolError, type Pop3Status } from './pop3-status.js';
+
+/** Longest status line accepted; RFC 2449 allows 512 octets, real servers stay far below this. */
+const MAX_STATUS_LINE = 8192;
+
+type Reader =
+  | { kind: 'line'; resolve: (line: Buffer) => void; reject: (error: Error) => void }
+  | { kind: 'body'; decoder: DotUnstuffer; sink: (chunk: Buffer) => void; resolve: () => void; reject: (error: Error) => void };
+
+export class Pop3Connection {
+  private socket: Socket | TLSSocket;
+  private readonly raw: Socket;
+  private received: Buffer = Buffer.alloc(0);
+  private reader: Reader | undefined;
+  private failure: CheckFailure | undefined;
+  private closingOnPurpose = false;
+  private pendingHandshake: ((error: Error) => void) | undefined;
+  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
+  greeted = false;
+
+  private constructor(raw: Socket) {
+    this.raw = raw;
+    this.socket = raw;
+    this.attach(raw);
+  }
+
+  /** Starts connecting; failures (refused, unreachable, timeout) surface on the first read. */
+  static open(host: string, port: number): Pop3Connection {
+    const raw = netConnect({ host, port });
+    raw.setNoDelay(true);
+    return new Pop3Connection(raw);
+  }
+
+  /** Bytes on the wire in both directions (TLS records included), for cost measurements. */
+  get bytesOnWire(): { read: number; written: number } {
+    return { read: this.raw.bytesRead, written: this.raw.bytesWritten };
+  }
+
+  get isSecure(): boolean { return this.socket !== this.raw; }
+
+  /** Wraps the socket in TLS (implicit TLS right after connect, or after STLS's +OK). */
+  async startTls(options: ConnectionOptions): Promise<void> {
+    if (this.received.length > 0) {
+      // Bytes after +OK and before the handshake were injected by someone in the middle.
+      throw this.fail(new CheckFailure('tls', 'the server sent data before the TLS handshake'));
+    }
+    if (this.failure) throw this.failure;
+    // The TLS socket reads the raw one from now on; the raw socket's error/close handlers stay, so a
+    // drop during the handshake still ends in a classified failure.
+    this.raw.off('data', this.onData);
+    const secure = tlsConnect({ ...options, socket: this.raw });
+    this.socket = secure;
+    await new Promise<void>((resolve, reject) => {
+      this.pendingHandshake = reject;
+      secure.once('error', (error) => reject(this.fail(classifySocketError(error, false))));
+      secure.once('secureConnect', resolve);
+    }).finally(() => { this.pendingHandshake = undefined; });
+    this.attach(secure);
+  }
+
+  send(line: string): void {
+    if (this.failure) throw this.failure;
+    this.socket.write(`${line}\r\n`);
+  }
+
+  async readStatus(): Promise<Pop3Status> {
+    const line = await new Promise<Buffer>((resolve, reject) => this.setReader({ kind: 'line', resolve, reject }));
+    try {
+      return parseStatusLine(line);
+    } catch (error) {
+      throw this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', (error as Error).message));
+    }
+  }
+
+  /** Streams a multi-line body, dot-unstuffed, into `sink` until the terminator. */
+  readBody(sink: (chunk: Buffer) => void): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.setReader({ kind: 'body', decoder: new DotUnstuffer(), sink, resolve, reject }));
+  }
+
+  async readBodyAsBuffer(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    await this.readBody((chunk) => parts.push(chunk));
+    return Buffer.concat(parts);
+  }
+
+  /** Ends the conversation without treating the close as a server failure. */
+  close(): void {
+    this.closingOnPurpose = true;
+    this.socket.destroy();
+    this.raw.destroy();
+  }
+
+  /** Records the first failure, tears the socket down and rejects whoever is waiting. */
+  fail(failure: CheckFailure): CheckFailure {
+    if (this.failure) return this.failure;
+    this.failure = failure;
+    this.closingOnPurpose = true;
+    this.socket.destroy();
+    this.raw.destroy();
+    const reader = this.reader;
+    this.reader = undefined;
+    reader?.reject(failure);
+    this.pendingHandshake?.(failure);
+    return failure;
+  }
+
+  private setReader(reader: Reader): void {
+    if (this.failure) { reader.reject(this.failure); return; }
+    if (this.reader) { reader.reject(new Pop3ProtocolError('a POP3 read is already in progress')); return; }
+    this.reader = reader;
+    this.pump();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    this.pump();
+  };
+
+  private readonly onError = (error: Error): void => {
+    this.fail(classifySocketError(error, this.greeted));
+  };
+
+  private readonly onClose = (): void => {
+    if (this.closingOnPurpose) return;
+    this.fail(this.greeted
+      ? new CheckFailure('closed-by-server', 'the server closed the connection')
+      : new CheckFailure('network', 'the connection closed before the server greeted'));
+  };
+
+  private pump(): void {
+    while (this.reader && this.received.length > 0) {
+      const reader = this.reader;
+      if (reader.kind === 'line') {
+        const end = this.received.indexOf(0x0a);
+        if (end === -1) {
+          if (this.received.length > MAX_STATUS_LINE) {
+            this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the server sent an overlong status line'));
+          }
+          return;
+        }
+        const line = this.received.subarray(0, end + 1);
+        this.received = this.received.subarray(end + 1);
+        this.reader = undefined;
+        reader.resolve(line);
+      } else {
+        const { chunks, done, rest } = reader.decoder.push(this.received);
+        this.received = rest;
+        for (const chunk of chunks) reader.sink(chunk);
+        if (!done) return;
+        this.reader = undefined;
+        reader.resolve();
+      }
+    }
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+    socket.on('end', this.onClose);
+  }
+}

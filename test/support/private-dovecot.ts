@@ -1,0 +1,214 @@
+// A private Dovecot instance for tests, the demo and benchmarks: its own config, users, maildirs,
+// TLS certificates (signed by a throw-away test CA) and log, all under one temp dir, listening on
+// 127.0.0.1 high ports. Never touches the system instance.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chownSync, renameSync, chmodSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const NOBODY_UID = 65534;
+const NOGROUP_GID = 65534;
+
+export interface DovecotPorts { imap: number; imaps: number; pop3: number; pop3s: number }
+
+export interface PrivateDovecotOptions {
+  /** `realistic` keeps Dovecot's growing auth-failure penalty; `fast` flattens it for tests that
+   * are not about failures. */
+  authPenalty?: 'realistic' | 'fast';
+}
+
+export function dovecotInstalled(): boolean {
+  return existsSync('/usr/sbin/dovecot') && existsSync('/usr/lib/dovecot/imap') && existsSync('/usr/lib/dovecot/pop3');
+}
+
+export const DOVECOT_INSTALL_HINT = 'Dovecot is needed: sudo apt-get install -y dovecot-imapd dovecot-pop3d openssl';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits for the server's greeting rather than for the port: Dovecot drops a too-early connection. */
+async function waitForGreeting(port: number, prefix: string, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (let attempt = 0; attempt < 200 && Date.now() < until; attempt += 1) {
+    const greeted = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      const done = (ok: boolean): void => { socket.destroy(); resolve(ok); };
+      socket.setTimeout(500, () => done(false));
+      socket.once('data', (data) => done(data.toString('latin1').startsWith(prefix)));
+      socket.once('error', () => done(false));
+    });
+    if (greeted) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`private Dovecot did not greet on port ${port}`);
+}
+
+function makeTestCertificates(dir: string): void {
+  const run = (args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' }); };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Mailbeacon Test CA',
+    '-keyout', 'ca.key', '-out', 'ca.crt', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
+    '-out', 'server.crt', '-extfile', 'server.ext']);
+  // A second, unrelated CA: a certificate signed by it is "untrusted" for a client given ca.crt.
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Someone Else CA',
+    '-keyout', 'other-ca.key', '-out', 'other-ca.crt']);
+}
+
+export class PrivateDovecot {
+  readonly dir: string;
+  ports!: DovecotPorts;
+  private process: ChildProcess | undefined;
+  private readonly users = new Map<string, string>();
+  private deliveries = 0;
+
+  constructor(private readonly options: PrivateDovecotOptions = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'mailbeacon-dovecot-'));
+    // Dovecot's auth process runs as its own user and must reach the passwd-file.
+    chmodSync(this.dir, 0o755);
+    mkdirSync(join(this.dir, 'mail'));
+    chownSync(join(this.dir, 'mail'), NOBODY_UID, NOGROUP_GID);
+    makeTestCertificates(this.dir);
+  }
+
+  /** The CA that signed the server certificate, to hand to clients as `--ca`. */
+  get caFile(): string { return join(this.dir, 'ca.crt'); }
+  /** A CA that did not sign it: with this one the server certificate is untrusted. */
+  get otherCaFile(): string { return join(this.dir, 'other-ca.crt'); }
+  get logFile(): string { return join(this.dir, 'dovecot.log'); }
+
+  async start(): Promise<this> {
+    if (!dovecotInstalled()) throw new Error(DOVECOT_INSTALL_HINT);
+    if (!this.ports) {
+      this.ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
+    }
+    writeFileSync(join(this.dir, 'dovecot.conf'), this.config());
+    this.writeUsers();
+    // A stale anvil-auth-penalty socket from an earlier run adds seconds to every login.
+    rmSync(join(this.dir, 'run'), { recursive: true, force: true });
+    this.process = spawn('/usr/sbin/dovecot', ['-F', '-c', join(this.dir, 'dovecot.conf')], {
+      detached: true, stdio: 'ignore',
+    });
+    await waitForGreeting(this.ports.imap, '* OK', 10_000);
+    await waitForGreeting(this.ports.pop3, '+OK', 10_000);
+    return this;
+  }
+
+  /** Stops the whole process group: SIGTERM to the master alone leaves logged-in sessions behind. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.pid === undefined || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Adds a user or changes a password; Dovecot reads the passwd-file anew on each login. */
+  setUser(user: string, password: string): void {
+    this.users.set(user, password);
+    this.writeUsers();
+    for (const sub of ['', 'cur', 'new', 'tmp']) {
+      const path = join(this.mailDir(user), sub);
+      mkdirSync(path, { recursive: true });
+      chownSync(path, NOBODY_UID, NOGROUP_GID);
+    }
+  }
+
+  mailDir(user: string): string { return join(this.dir, 'mail', user); }
+
+  /** Drops a message straight into the user's maildir: it appears to IMAP and POP3 at once. */
+  deliver(user: string, message: Buffer | string, options: { seen?: boolean } = {}): string {
+    this.deliveries += 1;
+    const name = `${1_700_000_000 + this.deliveries}.M${this.deliveries}P${process.pid}.mailbeacon`;
+    const tmp = join(this.mailDir(user), 'tmp', name);
+    writeFileSync(tmp, message);
+    chownSync(tmp, NOBODY_UID, NOGROUP_GID);
+    const final = options.seen ? join(this.mailDir(user), 'cur', `${name}:2,S`) : join(this.mailDir(user), 'new', name);
+    renameSync(tmp, final);
+    return final;
+  }
+
+  /** Dovecot's own count of failed logins, from its log (`auth_verbose = yes`). */
+  authFailures(): number {
+    if (!existsSync(this.logFile)) return 0;
+    return (readFileSync(this.logFile, 'utf8').match(/Password mismatch/g) ?? []).length;
+  }
+
+  private writeUsers(): void {
+    const lines = [...this.users].map(([user, password]) => `${user}:{PLAIN}${password}\n`).join('');
+    writeFileSync(join(this.dir, 'users'), lines, { mode: 0o644 });
+  }
+
+  private config(): string {
+    const d = this.dir;
+    const penalty = this.options.authPenalty === 'fast'
+      ? 'auth_failure_delay = 0\nservice anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n'
+      : '';
+    return `base_dir = ${d}/run
+state_dir = ${d}/state
+log_path = ${d}/dovecot.log
+info_log_path = ${d}/dovecot.log
+instance_name = mailbeacon-${d.split('-').pop()}
+listen = 127.0.0.1
+protocols = imap pop3
+ssl = yes
+ssl_cert = <${d}/server.crt
+ssl_key = <${d}/server.key
+ssl_dh = </usr/share/dovecot/dh.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_verbose = yes
+mail_location = maildir:${d}/mail/%u
+pop3_uidl_format = %08Xv%08Xu
+mail_max_userip_connections = 200
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${d}/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${d}/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${this.ports.imap}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${this.ports.imaps}
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${this.ports.pop3}
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = ${this.ports.pop3s}
+    ssl = yes
+  }
+}
+${penalty}`;
+  }
+}
