@@ -9,6 +9,9 @@ export interface CheckFailureDetails {
   serverCode?: string;
   /** POP3 `LOGIN-DELAY` seconds announced by the server, when known. */
   loginDelaySeconds?: number;
+  /** The login itself succeeded; what failed came later (163's "Unsafe Login" on SELECT, a drop
+   * mid-check). The credentials are good, so this never counts as a login failure. */
+  afterLogin?: boolean;
 }
 
 export class CheckFailure extends Error {
@@ -16,6 +19,7 @@ export class CheckFailure extends Error {
   readonly temporary: boolean;
   readonly serverCode: string | undefined;
   readonly loginDelaySeconds: number | undefined;
+  readonly afterLogin: boolean;
 
   /** `message` must never contain a secret: it is shown and logged as is. */
   constructor(readonly reason: FailureReason, message: string, details: CheckFailureDetails = {}) {
@@ -23,6 +27,7 @@ export class CheckFailure extends Error {
     this.temporary = reason === 'rejected' && details.temporary === true;
     this.serverCode = details.serverCode;
     this.loginDelaySeconds = details.loginDelaySeconds;
+    this.afterLogin = details.afterLogin === true;
   }
 }
 

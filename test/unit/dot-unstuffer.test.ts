@@ -4,7 +4,7 @@ import { DotUnstuffer } from '../../src/protocols/pop3/dot-unstuffer.js';
 const wire = Buffer.from('Subject: x\r\n..leading\r\n.\r\n', 'latin1');
 const body = Buffer.from('Subject: x\r\n.leading\r\n', 'latin1');
 const stuffedWithNext = Buffer.concat([
-  Buffer.from('a\r\n...b\r\n\u0000\u00ff\r\n..\r\n.\r'), Buffer.from('x\r\n.\r\n+OK next\r\n', 'latin1'),
+  Buffer.from('a\r\n...b\r\n\u0000\u00ff\r\n..\r\n.\r', 'latin1'), Buffer.from('x\r\n.\r\n+OK next\r\n', 'latin1'),
 ]);
 
 function decodeInPieces(input: Buffer, cuts: number[]): { body: Buffer; rest: Buffer; done: boolean } {

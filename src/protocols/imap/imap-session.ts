@@ -1,0 +1,134 @@
+// IMAP through imapflow, configured so that nothing is left to chance: STARTTLS required or off
+// (never opportunistic), TLS verification on, the ID command sent (163/NetEase refuse SELECT
+// without it), our redacting logger, and close() after every failure (imapflow keeps the socket).
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import type { AccountEndpoint } from '../../account/account-url.js';
+import { formatAddress, isoDate, type MessageSummary } from '../../detection/message-summary.js';
+import type { Logger } from '../../log/redacting-logger.js';
+import { CheckFailure } from '../check-failure.js';
+import { MAX_NEW_SUMMARIES, type DetectionState, type MailboxReport, type MailSession, type OpenSessionOptions } from '../mail-session.js';
+import { tlsOptions } from '../tls-options.js';
+import { classifyImapError } from './classify-imap-error.js';
+
+export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: '0.1.0' };
+
+export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number): ImapFlowOptions {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.security === 'tls',
+    doSTARTTLS: endpoint.security === 'starttls',
+    auth: { user: endpoint.user, pass: password },
+    tls: tlsOptions(endpoint.host, ca),
+    clientInfo: CLIENT_INFO,
+    logger: imapflowLogger(logger),
+    logRaw: false, // raw lines include LOGIN
+    connectionTimeout: deadlineMs,
+    greetingTimeout: deadlineMs,
+    socketTimeout: 30 * 60 * 1000,
+    disableAutoIdle: true,
+  };
+}
+
+/** imapflow logs chatty objects at debug/info; only its warnings and errors reach our sink. */
+function imapflowLogger(logger: Logger): ImapFlowOptions['logger'] {
+  const drop = (): void => undefined;
+  return {
+    debug: drop, info: drop, trace: drop, fatal: (entry: object) => logger.error({ imap: entry }),
+    warn: (entry: object) => logger.warn({ imap: entry }), error: (entry: object) => logger.error({ imap: entry }),
+  } as unknown as ImapFlowOptions['logger'];
+}
+
+export class ImapSession implements MailSession {
+  readonly loginDelaySeconds = undefined;
+
+  private constructor(readonly client: ImapFlow) {}
+
+  static async open(options: OpenSessionOptions): Promise<ImapSession> {
+    const client = new ImapFlow(imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs));
+    // imapflow reports a dropped socket as an 'error' event too; the awaited call carries it.
+    client.on('error', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`)), options.deadlineMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([client.connect(), deadline]);
+      return new ImapSession(client);
+    } catch (error) {
+      client.close();
+      throw error instanceof CheckFailure ? error : classifyImapError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Bytes on the current socket (after STARTTLS, the TLS socket: the few plaintext bytes before
+   * the upgrade are not included). */
+  get bytesOnWire(): { read: number; written: number } {
+    const socket = (this.client as unknown as { socket?: { bytesRead: number; bytesWritten: number } }).socket;
+    return { read: socket?.bytesRead ?? 0, written: socket?.bytesWritten ?? 0 };
+  }
+
+  get capabilities(): Set<string> {
+    return new Set([...this.client.capabilities.keys()].map((name) => name.toUpperCase()));
+  }
+
+  async check(previous: DetectionState | undefined): Promise<MailboxReport> {
+    try {
+      return await this.readInbox(previous?.protocol === 'imap' ? previous : undefined);
+    } catch (error) {
+      throw classifyImapError(error, { afterLogin: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.logout();
+    } catch {
+      this.client.close();
+    }
+  }
+
+  private async readInbox(previous: Extract<DetectionState, { protocol: 'imap' }> | undefined): Promise<MailboxReport> {
+    // STATUS costs one round trip and does not select: the whole "no new mail" check.
+    const status = await this.client.status('INBOX', { messages: true, uidNext: true, uidValidity: true, unseen: true });
+    if (!status) throw new CheckFailure('closed-by-server', 'the server did not report the INBOX status', { afterLogin: true });
+    const state: DetectionState = {
+      protocol: 'imap',
+      uidValidity: String(status.uidValidity ?? ''),
+      uidNext: status.uidNext ?? 0,
+      messages: status.messages ?? 0,
+    };
+    const unseen = status.unseen ?? null;
+    const sameMailbox = previous !== undefined && previous.uidValidity === state.uidValidity;
+    if (sameMailbox && previous.uidNext === state.uidNext) {
+      return { messages: state.messages, unseen, newMessages: [], state };
+    }
+    const newMessages = await this.summaries(sameMailbox ? previous.uidNext : undefined, state.messages);
+    return { messages: state.messages, unseen, newMessages, state };
+  }
+
+  /** Envelopes of messages with UID >= `fromUid`, or of the newest ones on a first look. */
+  async summaries(fromUid: number | undefined, messages: number): Promise<MessageSummary[]> {
+    if (messages === 0) return [];
+    const lock = await this.client.getMailboxLock('INBOX', { readOnly: true });
+    try {
+      const range = fromUid !== undefined ? `${fromUid}:*` : `${Math.max(1, messages - MAX_NEW_SUMMARIES + 1)}:*`;
+      const out: Array<{ uid: number; summary: MessageSummary }> = [];
+      for await (const message of this.client.fetch(range, { uid: true, envelope: true }, { uid: fromUid !== undefined })) {
+        // "n:*" always matches the last message, even when its UID is below n.
+        if (fromUid !== undefined && message.uid < fromUid) continue;
+        const envelope = message.envelope;
+        out.push({
+          uid: message.uid,
+          summary: { from: formatAddress(envelope?.from?.[0]), subject: envelope?.subject ?? '', date: isoDate(envelope?.date) },
+        });
+      }
+      return out.sort((a, b) => a.uid - b.uid).slice(-MAX_NEW_SUMMARIES).map((entry) => entry.summary);
+    } finally {
+      lock.release();
+    }
+  }
+}

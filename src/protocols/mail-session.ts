@@ -1,0 +1,42 @@
+// One interface over POP3 and IMAP: open (connect + TLS + login under one deadline), read the
+// mailbox state against what was known, close. Protocol details stay behind it.
+import type { AccountEndpoint } from '../account/account-url.js';
+import type { MessageSummary } from '../detection/message-summary.js';
+import type { Logger } from '../log/redacting-logger.js';
+
+export interface OpenSessionOptions {
+  endpoint: AccountEndpoint;
+  password: string;
+  /** Extra CA (PEM) for this account. */
+  ca?: string | undefined;
+  /** One deadline for connect, greeting, TLS and login. */
+  deadlineMs: number;
+  logger: Logger;
+}
+
+/** Opaque per-account memory of what the last check saw; persisted as JSON between runs. */
+export type DetectionState =
+  | { protocol: 'pop3'; count: number; lastUid: string | null; seenUids: string[] }
+  | { protocol: 'imap'; uidValidity: string; uidNext: number; messages: number };
+
+export interface MailboxReport {
+  messages: number;
+  /** Unseen count where the protocol has one (IMAP); POP3 has no flags. */
+  unseen: number | null;
+  /** Messages not seen by an earlier check, newest last (capped, see MAX_NEW_SUMMARIES). */
+  newMessages: MessageSummary[];
+  state: DetectionState;
+}
+
+/** At most this many new messages get their headers fetched in one check (the first check of a
+ * full mailbox would otherwise fetch every header). */
+export const MAX_NEW_SUMMARIES = 50;
+
+export interface MailSession {
+  /** POP3 LOGIN-DELAY (seconds), when the server announced one. */
+  readonly loginDelaySeconds: number | undefined;
+  /** Bytes on the wire so far, both directions. */
+  readonly bytesOnWire: { read: number; written: number };
+  check(previous: DetectionState | undefined): Promise<MailboxReport>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,121 @@
+// Runs the login control for one account: owns the timer, calls the check runner, feeds outcomes to
+// the pure LoginControl and reports events. Clock, timers and randomness come in as parameters.
+import type { Timers } from '../protocols/deadline.js';
+import { LoginControl, type Decision, type LoginControlMemory } from '../login-control/login-control.js';
+import type { MailboxReport } from '../protocols/mail-session.js';
+import type { AttemptResult } from './check-runner.js';
+import type { WatchEvent } from './watch-events.js';
+
+export interface AccountWatcherOptions {
+  intervalMs: number;
+  memory?: LoginControlMemory | undefined;
+  now: () => number;
+  random: () => number;
+  timers: Timers;
+  attempt: () => Promise<AttemptResult>;
+  onEvent: (event: WatchEvent) => void;
+  /** Called after every change, to persist the control's memory. */
+  onMemory?: (memory: LoginControlMemory) => void;
+}
+
+export class AccountWatcher {
+  readonly control: LoginControl;
+  private timer: unknown;
+  private running = false;
+  private stopped = false;
+  private rerunWhenDone = false;
+  private lastDecision: Decision | undefined;
+
+  constructor(private readonly options: AccountWatcherOptions) {
+    this.control = new LoginControl(options.intervalMs, { now: options.now, random: options.random }, options.memory);
+  }
+
+  /** First check right away (or as soon as the lockout guard allows, after a restart). */
+  start(): void {
+    this.apply(this.control.wake());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+  }
+
+  checkNow(): void { this.apply(this.control.wake()); }
+  /** The OS says the network is back, or the machine woke from sleep. */
+  networkRestored(): void { this.apply(this.control.wake()); }
+  pause(): void { this.apply(this.control.pause()); }
+  resume(): void { this.apply(this.control.resume()); }
+
+  /** New credentials were saved (they replace the old ones): try them at once. */
+  credentialsReplaced(): void { this.apply(this.control.credentialsReplaced()); }
+
+  /** An IDLE push found new mail between scheduled checks. */
+  pushed(report: MailboxReport): void {
+    this.options.onEvent(this.checkedEvent(report, this.lastDecision ?? this.control.wake()));
+  }
+
+  get state(): Decision | undefined { return this.lastDecision; }
+
+  private apply(decision: Decision): void {
+    this.lastDecision = decision;
+    this.options.onMemory?.(this.control.snapshot);
+    this.schedule(decision.nextCheckInMs);
+  }
+
+  private schedule(delayMs: number | null): void {
+    this.clearTimer();
+    if (this.stopped || delayMs === null) return;
+    this.timer = this.options.timers.setTimeout(() => { this.timer = undefined; void this.run(); }, delayMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) this.options.timers.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) { this.rerunWhenDone = true; return; }
+    this.running = true;
+    try {
+      this.control.attemptStarted();
+      const result = await this.options.attempt();
+      if (this.stopped) return;
+      this.report(result);
+    } finally {
+      this.running = false;
+      if (this.rerunWhenDone && !this.stopped) {
+        this.rerunWhenDone = false;
+        this.schedule(0);
+      }
+    }
+  }
+
+  private report(result: AttemptResult): void {
+    if (result.ok) {
+      const decision = this.control.recordOutcome({ kind: 'ok', loginDelaySeconds: result.loginDelaySeconds });
+      this.apply(decision);
+      this.options.onEvent(this.checkedEvent(result.report, decision));
+      return;
+    }
+    const { failure } = result;
+    const decision = this.control.recordOutcome({
+      kind: 'failed', reason: failure.reason, temporary: failure.temporary,
+      afterLogin: failure.afterLogin, loginDelaySeconds: failure.loginDelaySeconds,
+    });
+    this.apply(decision);
+    this.options.onEvent({
+      event: 'login-failed', reason: failure.reason, temporary: failure.temporary, message: failure.message,
+      consecutiveFailures: this.control.consecutiveFailures, nextCheckMs: decision.nextCheckInMs, state: decision.state,
+    });
+    if (decision.askForCredentials) {
+      this.options.onEvent({ event: 'credentials-needed', message: failure.message });
+    }
+  }
+
+  private checkedEvent(report: MailboxReport, decision: Decision): WatchEvent {
+    return {
+      event: 'checked', messages: report.messages, unseen: report.unseen, new: report.newMessages,
+      consecutiveFailures: this.control.consecutiveFailures, nextCheckMs: decision.nextCheckInMs, state: decision.state,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import type { MessageSummary } from '../detection/message-summary.js';
+import type { FailureReason } from '../protocols/check-failure.js';
+import type { TrayState } from '../login-control/login-control.js';
+
+/** What a watcher reports; the CLI prints these as JSON lines, the app turns them into UI. */
+export type WatchEvent =
+  | {
+    event: 'checked'; messages: number; unseen: number | null; new: MessageSummary[];
+    consecutiveFailures: number; nextCheckMs: number | null; state: TrayState;
+  }
+  | {
+    event: 'login-failed'; reason: FailureReason; temporary: boolean; message: string;
+    consecutiveFailures: number; nextCheckMs: number | null; state: TrayState;
+  }
+  | { event: 'credentials-needed'; message: string };
