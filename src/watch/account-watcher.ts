@@ -35,6 +35,12 @@ export class AccountWatcher {
     this.apply(this.control.wake());
   }
 
+  /** One attempt now, reported like any other, and nothing scheduled after it (`mailbeacon check`). */
+  async runOnce(): Promise<void> {
+    await this.run();
+    this.stop();
+  }
+
   stop(): void {
     this.stopped = true;
     this.clearTimer();

@@ -30,12 +30,14 @@ export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca:
   };
 }
 
-/** imapflow logs chatty objects at debug/info; only its warnings and errors reach our sink. */
+/** imapflow logs chatty objects at debug/info, and logs as errors the failures we classify and
+ * report ourselves: all of it stays below our default level unless MAILBEACON_LOG asks for it. */
 function imapflowLogger(logger: Logger): ImapFlowOptions['logger'] {
   const drop = (): void => undefined;
   return {
-    debug: drop, info: drop, trace: drop, fatal: (entry: object) => logger.error({ imap: entry }),
-    warn: (entry: object) => logger.warn({ imap: entry }), error: (entry: object) => logger.error({ imap: entry }),
+    debug: (entry: object) => logger.debug({ imap: entry }), info: drop, trace: drop,
+    warn: (entry: object) => logger.info({ imap: entry }), error: (entry: object) => logger.warn({ imap: entry }),
+    fatal: (entry: object) => logger.warn({ imap: entry }),
   } as unknown as ImapFlowOptions['logger'];
 }
 

@@ -1,0 +1,94 @@
+// Everything a command needs for one account, resolved from its arguments: the endpoint, the CA,
+// the settings/state store, and the password (stdin, then MAILBEACON_PASSWORD, then the keychain).
+import { readFileSync } from 'node:fs';
+import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
+import { createLogger, SecretRegistry, type Logger, type LogLevel } from '../log/redacting-logger.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { KeychainUnavailableError } from '../secrets/keytar-secret-store.js';
+import { ConfSettingsStore } from '../settings/conf-settings-store.js';
+import type { SavedAccount } from '../settings/settings-store.js';
+import type { LineInput } from './line-input.js';
+import { UsageError } from './usage-error.js';
+
+export interface CommonArgs {
+  url: string;
+  caFile?: string | undefined;
+  passwordStdin: boolean;
+  stateDir?: string | undefined;
+}
+
+export interface Environment {
+  env: NodeJS.ProcessEnv;
+  secrets: SecretStore;
+  input: () => LineInput;
+  writeError: (line: string) => void;
+}
+
+export interface AccountContext {
+  url: string;
+  endpoint: AccountEndpoint;
+  ca: string | undefined;
+  store: ConfSettingsStore;
+  saved: SavedAccount | undefined;
+  registry: SecretRegistry;
+  logger: Logger;
+}
+
+export function readCaFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the CA file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`${path} is not a PEM certificate`);
+  return pem;
+}
+
+export function openStore(stateDir: string | undefined): ConfSettingsStore {
+  try {
+    return new ConfSettingsStore(stateDir);
+  } catch (error) {
+    throw new UsageError(`cannot use the state directory${stateDir ? ` ${stateDir}` : ''}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+export function accountContext(args: CommonArgs, environment: Environment): AccountContext {
+  const endpoint = parseAccountUrl(args.url);
+  const url = formatAccountUrl(endpoint);
+  const store = openStore(args.stateDir);
+  const saved = store.findAccount(url);
+  const ca = args.caFile ? readCaFile(args.caFile) : saved?.ca;
+  const registry = new SecretRegistry();
+  const level = (environment.env.MAILBEACON_LOG ?? 'error') as LogLevel;
+  const logger = createLogger({
+    secrets: registry,
+    minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'error',
+    write: environment.writeError,
+    context: { account: url },
+  });
+  return { url, endpoint, ca, store, saved, registry, logger };
+}
+
+/** The password for the first attempt, registered for redaction before anything can log it. */
+export async function initialPassword(args: CommonArgs, context: AccountContext, environment: Environment): Promise<string> {
+  let password: string | undefined;
+  if (args.passwordStdin) {
+    password = await environment.input().next();
+    if (password === undefined || password === '') throw new UsageError('--password-stdin was given but stdin had no password line');
+  } else if (environment.env.MAILBEACON_PASSWORD) {
+    password = environment.env.MAILBEACON_PASSWORD;
+  } else {
+    try {
+      password = await environment.secrets.getPassword(context.url);
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      throw new UsageError(`no password given and ${error.message}; use --password-stdin or MAILBEACON_PASSWORD`);
+    }
+    if (password === undefined) {
+      throw new UsageError(`no password for ${context.url}: use --password-stdin, MAILBEACON_PASSWORD, or save it with "mailbeacon accounts add"`);
+    }
+  }
+  context.registry.add(password);
+  return password;
+}

@@ -1,0 +1,57 @@
+// The settings port on `conf` (electron-store's own base, which runs in plain Node): atomic writes,
+// JSON files in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
+// frequently rewritten state (seen UIDLs) never risks the account list.
+import Conf from 'conf';
+import type { AccountState, SavedAccount, SettingsStore } from './settings-store.js';
+
+interface SettingsFile { accounts: SavedAccount[] }
+interface StateFile { accounts: Record<string, AccountState> }
+
+export const APP_NAME = 'Mailbeacon';
+
+export class ConfSettingsStore implements SettingsStore {
+  private readonly settings: Conf<SettingsFile>;
+  private readonly state: Conf<StateFile>;
+
+  /** `dir` undefined = the platform's app data dir (the same one the desktop app uses). */
+  constructor(dir?: string) {
+    const common = { projectName: APP_NAME, projectSuffix: '', ...(dir ? { cwd: dir } : {}) };
+    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [] } });
+    this.state = new Conf<StateFile>({ ...common, configName: 'state', defaults: { accounts: {} } });
+  }
+
+  get directory(): string { return this.settings.path.replace(/[/\\][^/\\]+$/, ''); }
+
+  listAccounts(): SavedAccount[] {
+    return this.settings.get('accounts');
+  }
+
+  findAccount(url: string): SavedAccount | undefined {
+    return this.listAccounts().find((account) => account.url === url);
+  }
+
+  saveAccount(account: SavedAccount): void {
+    const others = this.listAccounts().filter((existing) => existing.url !== account.url);
+    this.settings.set('accounts', [...others, account]);
+  }
+
+  removeAccount(url: string): boolean {
+    const accounts = this.listAccounts();
+    const kept = accounts.filter((account) => account.url !== url);
+    if (kept.length === accounts.length) return false;
+    this.settings.set('accounts', kept);
+    // Account URLs contain dots, which conf's key paths would split: edit the whole map.
+    const { [url]: _removed, ...rest } = this.state.get('accounts');
+    this.state.set('accounts', rest);
+    return true;
+  }
+
+  accountState(url: string): AccountState {
+    return this.state.get('accounts')[url] ?? {};
+  }
+
+  updateAccountState(url: string, patch: Partial<AccountState>): void {
+    const all = this.state.get('accounts');
+    this.state.set('accounts', { ...all, [url]: { ...all[url], ...patch } });
+  }
+}
