@@ -32,6 +32,15 @@ export interface AccountContext {
   saved: SavedAccount | undefined;
   registry: SecretRegistry;
   logger: Logger;
+  /** One deadline per attempt; MAILBEACON_DEADLINE_MS overrides (tests, very slow links). */
+  deadlineMs: number | undefined;
+}
+
+function deadlineFromEnv(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 100) throw new UsageError(`MAILBEACON_DEADLINE_MS must be an integer of at least 100, not "${text}"`);
+  return ms;
 }
 
 export function readCaFile(path: string): string {
@@ -67,7 +76,8 @@ export function accountContext(args: CommonArgs, environment: Environment): Acco
     write: environment.writeError,
     context: { account: url },
   });
-  return { url, endpoint, ca, store, saved, registry, logger };
+  const deadlineMs = deadlineFromEnv(environment.env.MAILBEACON_DEADLINE_MS);
+  return { url, endpoint, ca, store, saved, registry, logger, deadlineMs };
 }
 
 /** The password for the first attempt, registered for redaction before anything can log it. */

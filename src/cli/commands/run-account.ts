@@ -36,6 +36,7 @@ export function wireAccount(options: RunAccountOptions): { watcher: AccountWatch
     endpoint: context.endpoint,
     ca: context.ca,
     logger: context.logger,
+    ...(context.deadlineMs ? { deadlineMs: context.deadlineMs } : {}),
     getPassword: async () => options.password.current,
     loadState: () => context.store.accountState(context.url).detection,
     saveState: (detection) => context.store.updateAccountState(context.url, { detection }),

@@ -1,0 +1,117 @@
+// Each failure kind through the CLI, classified and mapped to its exit code. Dovecot keeps its
+// realistic penalty for failed logins here: these tests are about failures.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrivateDovecot } from '../support/private-dovecot.js';
+import { runCli } from '../support/cli-process.js';
+import { closedPort, startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
+
+const PASSWORD = 'right-password';
+
+describe('mailbeacon check: failure classification and exit codes', () => {
+  const dovecot = new PrivateDovecot({ authPenalty: 'realistic' });
+  const stateDir = mkdtempSync(join(tmpdir(), 'mailbeacon-state-'));
+  const servers: ScriptedServer[] = [];
+
+  beforeAll(async () => {
+    dovecot.setUser('alice', PASSWORD);
+    await dovecot.start();
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    await dovecot.dispose();
+  });
+
+  const check = (url: string, password: string, ca = dovecot.caFile) =>
+    runCli(['check', url, '--ca', ca, '--state', stateDir, '--json', '--password-stdin'], { stdin: `${password}\n` });
+
+  it('a wrong password: rejected, counted, credentials asked for once, exit 3, one stderr line', async () => {
+    const url = `imaps://alice@127.0.0.1:${dovecot.ports.imaps}`;
+    const first = await check(url, 'wrong-password');
+    expect(first.status).toBe(3);
+    expect(first.events).toEqual([
+      expect.objectContaining({ event: 'login-failed', account: url, reason: 'rejected', temporary: false, consecutiveFailures: 1 }),
+      { event: 'credentials-needed', account: url },
+    ]);
+    expect(first.events[0]!.nextCheckMs).toBeGreaterThanOrEqual(2 * 600_000);
+    expect(first.stderr.trim().split('\n')).toHaveLength(1);
+    expect(first.stdout + first.stderr).not.toContain('wrong-password');
+
+    // The counter persists in --state between runs, and the user is not asked a second time.
+    const second = await check(url, 'wrong-password');
+    expect(second.events).toEqual([expect.objectContaining({ event: 'login-failed', consecutiveFailures: 2 })]);
+    expect(second.events[0]!.nextCheckMs).toBeGreaterThanOrEqual(4 * 600_000);
+
+    const fixed = await check(url, PASSWORD);
+    expect(fixed.status).toBe(0);
+    expect(fixed.events[0]).toMatchObject({ event: 'checked', consecutiveFailures: 0 });
+    expect(fixed.events[0]!.nextCheckMs).toBeLessThanOrEqual(660_000);
+    // Dovecot's own log agrees: exactly the two failed logins we made.
+    expect(dovecot.authFailures()).toBe(2);
+  });
+
+  it('a wrong POP3 password: rejected, exit 3', async () => {
+    const result = await check(`pop3s://alice@127.0.0.1:${dovecot.ports.pop3s}`, 'wrong-password');
+    expect(result.status).toBe(3);
+    expect(result.events[0]).toMatchObject({ event: 'login-failed', reason: 'rejected', temporary: false });
+  });
+
+  it('a port with nothing listening: network, exit 4, not counted', async () => {
+    const url = `imaps://alice@127.0.0.1:${await closedPort()}`;
+    const result = await check(url, PASSWORD);
+    expect(result.status).toBe(4);
+    expect(result.events).toEqual([expect.objectContaining({ event: 'login-failed', reason: 'network', consecutiveFailures: 0 })]);
+    expect(result.events[0]!.nextCheckMs).toBeLessThanOrEqual(33_000);
+  });
+
+  it('a certificate the CA does not vouch for: tls, exit 5, no retry scheduled', async () => {
+    for (const url of [`imaps://alice@127.0.0.1:${dovecot.ports.imaps}`, `pop3://alice@127.0.0.1:${dovecot.ports.pop3}`]) {
+      const result = await check(url, PASSWORD, dovecot.otherCaFile);
+      expect(result.status).toBe(5);
+      expect(result.events).toEqual([expect.objectContaining({ event: 'login-failed', reason: 'tls', nextCheckMs: null })]);
+    }
+  });
+
+  it('a server that closes the socket after PASS: closed-by-server, exit 3', async () => {
+    const server = await startScriptedServer({
+      onConnect: (socket) => socket.write('+OK ready\r\n'),
+      onLine: (socket, line) => {
+        if (line === 'CAPA') socket.write('+OK\r\nUSER\r\n.\r\n');
+        else if (line.startsWith('USER')) socket.write('+OK\r\n');
+        else if (line.startsWith('PASS')) socket.destroy();
+      },
+    });
+    servers.push(server);
+    const result = await check(`pop3://alice@127.0.0.1:${server.port}?plaintext=1`, PASSWORD);
+    expect(result.status).toBe(3);
+    expect(result.events).toEqual([expect.objectContaining({ event: 'login-failed', reason: 'closed-by-server', consecutiveFailures: 1 })]);
+  });
+
+  it('pop3:// without ?plaintext=1 refuses a server that offers no STLS: tls, exit 5, password never sent', async () => {
+    const lines: string[] = [];
+    const server = await startScriptedServer({
+      onConnect: (socket) => socket.write('+OK ready\r\n'),
+      onLine: (socket, line) => {
+        lines.push(line);
+        if (line === 'CAPA') socket.write('+OK\r\nUSER\r\n.\r\n');
+        else socket.write('+OK\r\n');
+      },
+    });
+    servers.push(server);
+    const result = await check(`pop3://alice@127.0.0.1:${server.port}`, PASSWORD);
+    expect(result.status).toBe(5);
+    expect(lines).toEqual(['CAPA']);
+  });
+
+  it('IMAP: a server that greets and then goes silent ends in a timeout, exit 4', async () => {
+    const server = await startScriptedServer({ onConnect: (socket) => socket.write('* OK ready\r\n') });
+    servers.push(server);
+    const result = await runCli(['check', `imap://alice@127.0.0.1:${server.port}?plaintext=1`, '--state', stateDir, '--json', '--password-stdin'], {
+      stdin: `${PASSWORD}\n`, env: { MAILBEACON_DEADLINE_MS: '1500' },
+    });
+    expect(result.status).toBe(4);
+    expect(result.events[0]).toMatchObject({ event: 'login-failed', reason: 'timeout', consecutiveFailures: 0 });
+  });
+});

@@ -1,0 +1,84 @@
+// Runs the built `mailbeacon` CLI as a real child process (black box), for one-shot commands and
+// for `watch`, whose JSON lines are read as they come.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../bin/mailbeacon.js', import.meta.url));
+
+export interface CliResult { status: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>> }
+
+function parseEvents(stdout: string): Array<Record<string, unknown>> {
+  return stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, MAILBEACON_PASSWORD: '', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
+    child.stderr.on('data', (data: Buffer) => { stderr += data.toString(); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`mailbeacon ${args[0]} did not finish:\n${stdout}\n${stderr}`)); }, options.timeoutMs ?? 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, events: parseEvents(stdout) });
+    });
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** A running `mailbeacon watch`: read its events as they arrive, write lines to its stdin. */
+export class WatchProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly events: Array<Record<string, unknown> & { receivedAt: number }> = [];
+  stderr = '';
+  private pending = '';
+  private readonly listeners = new Set<() => void>();
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [CLI, 'watch', ...args], { env: { ...process.env, MAILBEACON_PASSWORD: '', ...env } });
+    this.child.stdout.on('data', (data: Buffer) => {
+      this.pending += data.toString();
+      let end: number;
+      while ((end = this.pending.indexOf('\n')) !== -1) {
+        const line = this.pending.slice(0, end);
+        this.pending = this.pending.slice(end + 1);
+        if (line.startsWith('{')) this.events.push({ ...(JSON.parse(line) as Record<string, unknown>), receivedAt: Date.now() });
+      }
+      for (const listener of this.listeners) listener();
+    });
+    this.child.stderr.on('data', (data: Buffer) => { this.stderr += data.toString(); });
+  }
+
+  writeLine(line: string): void { this.child.stdin.write(`${line}\n`); }
+
+  /** Resolves with the first event from index `from` on that matches. */
+  waitFor(match: (event: Record<string, unknown>) => boolean, from = 0, timeoutMs = 30_000): Promise<Record<string, unknown> & { receivedAt: number }> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const found = this.events.slice(from).find(match);
+        if (!found) return false;
+        this.listeners.delete(listener);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const listener = (): void => { check(); };
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`no matching event in ${timeoutMs} ms; got ${JSON.stringify(this.events)}\n${this.stderr}`));
+      }, timeoutMs);
+      this.listeners.add(listener);
+      check();
+    });
+  }
+
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once('close', (code) => resolve(code)));
+    this.child.kill('SIGTERM');
+    return exited;
+  }
+}
