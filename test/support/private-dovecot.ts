@@ -154,7 +154,10 @@ export class PrivateDovecot {
 
   private writeUsers(): void {
     const lines = [...this.users].map(([user, password]) => `${user}:{PLAIN}${password}\n`).join('');
-    writeFileSync(join(this.dir, 'users'), lines, { mode: 0o644 });
+    // Atomic replace: Dovecot re-reads the file on change and must never see it half written.
+    const tmp = join(this.dir, 'users.tmp');
+    writeFileSync(tmp, lines, { mode: 0o644 });
+    renameSync(tmp, join(this.dir, 'users'));
   }
 
   private config(): string {
