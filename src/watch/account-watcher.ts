@@ -32,6 +32,11 @@ export class AccountWatcher {
 
   /** First check right away (or as soon as the lockout guard allows, after a restart). */
   start(): void {
+    // A question left unanswered by an earlier run (the app was quit, the CLI stopped) is asked
+    // again by this one; the backoff it had reached is kept.
+    if (this.control.snapshot.awaitingCredentials) {
+      this.options.onEvent({ event: 'credentials-needed', message: 'the saved password was refused and has not been replaced yet' });
+    }
     this.apply(this.control.wake());
   }
 

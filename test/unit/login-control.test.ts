@@ -222,3 +222,39 @@ describe('account watcher over 24 simulated hours (fake timers)', () => {
     watcher.stop();
   });
 });
+
+describe('account watcher restarted with persisted memory', () => {
+  beforeEach(() => { vi.useFakeTimers(); vi.setSystemTime(0); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('asks again for credentials left unanswered, and keeps the backoff it had reached', async () => {
+    const events: WatchEvent[] = [];
+    const attempts: number[] = [];
+    const options = {
+      intervalMs: DEFAULT_INTERVAL_MS, now: () => Date.now(), random: () => 0,
+      timers: { setTimeout: (cb: () => void, ms: number) => setTimeout(cb, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) },
+      attempt: async (): Promise<AttemptResult> => {
+        attempts.push(Date.now());
+        return { ok: false, failure: new CheckFailure('rejected', 'the server refused the login') };
+      },
+      onEvent: (event: WatchEvent) => events.push(event),
+    };
+    const first = new AccountWatcher(options);
+    first.start();
+    await vi.advanceTimersByTimeAsync(1);
+    const memory = first.control.snapshot;
+    first.stop();
+    expect(memory).toMatchObject({ consecutiveFailures: 1, awaitingCredentials: true });
+
+    await vi.advanceTimersByTimeAsync(5 * MINUTE);
+    events.length = 0;
+    const second = new AccountWatcher({ ...options, memory });
+    second.start();
+    expect(events.map((e) => e.event)).toEqual(['credentials-needed']);
+    await vi.advanceTimersByTimeAsync(14 * MINUTE);
+    expect(attempts).toHaveLength(1); // not before 20 minutes after the first failed login
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+    expect(attempts).toHaveLength(2);
+    second.stop();
+  });
+});
