@@ -48,8 +48,8 @@ export function promptHidden(question: string): Promise<string | undefined> {
     };
     rl.question(question, (answer) => {
       output.write('\n');
+      resolve(answer); // before close(), whose handler would settle with undefined
       rl.close();
-      resolve(answer);
     });
     rl.once('close', () => resolve(undefined));
   });

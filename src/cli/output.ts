@@ -46,7 +46,7 @@ export function humanLines(account: string, event: WatchEvent): string[] {
       return lines;
     }
     case 'login-failed':
-      return [`${account}: ${REASONS[event.reason]}${event.temporary ? ' (temporarily)' : ''} — ${event.message}; `
+      return [`${account}: ${REASONS[event.reason]}${event.temporary ? ' (temporarily)' : ''} (${event.message}); `
         + `${event.consecutiveFailures} failed login(s) in a row; next try in ${humanDuration(event.nextCheckMs)}`];
     case 'credentials-needed':
       return [`${account}: the saved password is no longer accepted. Enter the new one to replace it.`];

@@ -31,7 +31,6 @@ export function wireAccount(options: RunAccountOptions): { watcher: AccountWatch
     else for (const line of humanLines(context.url, event)) options.write(line);
     options.onEvent?.(event);
   };
-  let watcher: AccountWatcher | undefined;
   const runner = new CheckRunner({
     endpoint: context.endpoint,
     ca: context.ca,
@@ -40,9 +39,10 @@ export function wireAccount(options: RunAccountOptions): { watcher: AccountWatch
     getPassword: async () => options.password.current,
     loadState: () => context.store.accountState(context.url).detection,
     saveState: (detection) => context.store.updateAccountState(context.url, { detection }),
-    ...(options.idle ? { onPushed: (report) => watcher?.pushed(report) } : {}),
+    ...(options.idle ? { onPushed: (report) => watcher.pushed(report) } : {}),
   });
-  watcher = new AccountWatcher({
+  // `watcher` is only called back after it exists: IDLE starts after the first check.
+  const watcher: AccountWatcher = new AccountWatcher({
     intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
     memory: context.store.accountState(context.url).loginControl,
     now: Date.now,
