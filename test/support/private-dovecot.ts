@@ -2,7 +2,7 @@
 // TLS certificates (signed by a throw-away test CA) and log, all under one temp dir, listening on
 // 127.0.0.1 high ports. Never touches the system instance.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chownSync, renameSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chownSync, renameSync, chmodSync, utimesSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ export class PrivateDovecot {
   private process: ChildProcess | undefined;
   private readonly users = new Map<string, string>();
   private deliveries = 0;
+  private usersMtime = 0;
 
   constructor(private readonly options: PrivateDovecotOptions = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'mailbeacon-dovecot-'));
@@ -157,6 +158,10 @@ export class PrivateDovecot {
     // Atomic replace: Dovecot re-reads the file on change and must never see it half written.
     const tmp = join(this.dir, 'users.tmp');
     writeFileSync(tmp, lines, { mode: 0o644 });
+    // Dovecot notices a changed passwd-file by its mtime in whole seconds: two edits within one
+    // second would look unchanged, so every edit gets a later second than the one before.
+    this.usersMtime = Math.max(Math.floor(Date.now() / 1000), this.usersMtime + 1);
+    utimesSync(tmp, this.usersMtime, this.usersMtime);
     renameSync(tmp, join(this.dir, 'users'));
   }
 
