@@ -1,0 +1,30 @@
+// imapflow's error objects (shapes as documented in its errors.d.ts and seen against Dovecot) mapped
+// onto our failure kinds. The live cases are covered against Dovecot in test/integration.
+import { describe, expect, it } from 'vitest';
+import { classifyImapError } from '../../src/protocols/imap/classify-imap-error.js';
+
+describe('IMAP failure classification', () => {
+  it.each([
+    [{ authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED', responseText: 'Authentication failed.' }, 'rejected', false],
+    [{ authenticationFailed: true, serverResponseCode: 'UNAVAILABLE', responseText: 'Try later' }, 'rejected', true],
+    [{ authenticationFailed: true, serverResponseCode: 'INUSE', responseText: 'Mailbox in use' }, 'rejected', true],
+    [{ authenticationFailed: true, responseText: 'Temporary authentication failure. [host:2026-11-22]' }, 'rejected', true],
+    [{ code: 'ECONNREFUSED' }, 'network', false],
+    [{ code: 'ENOTFOUND' }, 'network', false],
+    [{ code: 'NoConnection' }, 'closed-by-server', false],
+    [{ code: 'CONNECT_TIMEOUT' }, 'timeout', false],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls', false],
+    [{ tlsFailed: true, message: 'Server does not support STARTTLS' }, 'tls', false],
+  ])('%j → %s', (error, reason, temporary) => {
+    const failure = classifyImapError(error);
+    expect(failure.reason).toBe(reason);
+    expect(failure.temporary).toBe(temporary);
+    expect(failure.afterLogin).toBe(false);
+  });
+
+  it('163\'s "Unsafe Login" on SELECT after a good login is not a rejection', () => {
+    const failure = classifyImapError({ responseStatus: 'NO', responseText: 'SELECT Unsafe Login. Please contact kefu@188.com for help' }, { afterLogin: true });
+    expect(failure.reason).toBe('closed-by-server');
+    expect(failure.afterLogin).toBe(true);
+  });
+});
