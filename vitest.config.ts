@@ -7,6 +7,8 @@ export default defineConfig({
     // in parallel on a 2-core machine only makes Dovecot's login penalty timings noisy.
     fileParallelism: false,
     testTimeout: 60_000,
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
     hookTimeout: 60_000,
   },
 });

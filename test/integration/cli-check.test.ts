@@ -1,21 +1,15 @@
 // The CLI contract of `mailbeacon check` against a private Dovecot: every protocol and TLS kind,
 // new-mail detection across runs, JSON lines, exit codes, and nothing secret under --state.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesUnder } from '../support/files.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { runCli } from '../support/cli-process.js';
 import { message } from '../support/messages.js';
 
 const PASSWORD = 'correct horse 电池 staple';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe('mailbeacon check against a private Dovecot', () => {
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });

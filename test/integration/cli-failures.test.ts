@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { runCli } from '../support/cli-process.js';
-import { closedPort, startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
+import { closedPort, startClosesAfterPassServer, startScriptedServer, type ScriptedServer } from '../support/scripted-server.js';
 
 const PASSWORD = 'right-password';
 
@@ -75,14 +75,7 @@ describe('mailbeacon check: failure classification and exit codes', () => {
   });
 
   it('a server that closes the socket after PASS: closed-by-server, exit 3', async () => {
-    const server = await startScriptedServer({
-      onConnect: (socket) => socket.write('+OK ready\r\n'),
-      onLine: (socket, line) => {
-        if (line === 'CAPA') socket.write('+OK\r\nUSER\r\n.\r\n');
-        else if (line.startsWith('USER')) socket.write('+OK\r\n');
-        else if (line.startsWith('PASS')) socket.destroy();
-      },
-    });
+    const server = await startClosesAfterPassServer();
     servers.push(server);
     const result = await check(`pop3://alice@127.0.0.1:${server.port}?plaintext=1`, PASSWORD);
     expect(result.status).toBe(3);

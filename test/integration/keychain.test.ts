@@ -1,21 +1,15 @@
 // keytar against a real Secret Service (gnome-keyring, started by scripts/with-keyring), and the
 // CLI's `accounts` commands on top of it: the password lives in the keychain and nowhere else.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../src/secrets/keytar-secret-store.js';
+import { filesUnder } from '../support/files.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { runCli } from '../support/cli-process.js';
 
 const PASSWORD = 'keychain-only-sëcret';
-
-function everyFileUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? everyFileUnder(path) : [path];
-  });
-}
 
 describe('the OS keychain through keytar (real gnome-keyring)', () => {
   const store = new KeytarSecretStore('Mailbeacon-test');
@@ -55,7 +49,7 @@ describe('mailbeacon accounts', () => {
     expect(checked.status, checked.stderr).toBe(0);
     expect(checked.events[0]).toMatchObject({ event: 'checked', account: url, consecutiveFailures: 0 });
 
-    for (const file of everyFileUnder(stateDir)) {
+    for (const file of filesUnder(stateDir)) {
       expect(readFileSync(file).includes(Buffer.from(PASSWORD)), file).toBe(false);
     }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
-import { closedPort, startScriptedServer } from '../support/scripted-server.js';
+import { closedPort, startClosesAfterPassServer, startScriptedServer } from '../support/scripted-server.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -115,14 +115,7 @@ describe('POP3 client against a private Dovecot', () => {
 
 describe('POP3 client against scripted misbehaviour', () => {
   it('a server that closes the socket after PASS is closed-by-server', async () => {
-    const server = await startScriptedServer({
-      onConnect: (socket) => socket.write('+OK ready\r\n'),
-      onLine: (socket, line) => {
-        if (line === 'CAPA') socket.write('+OK\r\nUSER\r\n.\r\n');
-        else if (line.startsWith('USER')) socket.write('+OK\r\n');
-        else if (line.startsWith('PASS')) socket.destroy();
-      },
-    });
+    const server = await startClosesAfterPassServer();
     const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: 5_000 });
     const error = await client.login('bob', 'pw').catch((e: unknown) => e);
     expect((error as CheckFailure).reason).toBe('closed-by-server');

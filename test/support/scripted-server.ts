@@ -52,3 +52,15 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A POP3 server that greets, offers USER, and drops the connection when the password arrives. */
+export function startClosesAfterPassServer(): Promise<ScriptedServer> {
+  return startScriptedServer({
+    onConnect: (socket) => socket.write('+OK ready\r\n'),
+    onLine: (socket, line) => {
+      if (line === 'CAPA') socket.write('+OK\r\nUSER\r\n.\r\n');
+      else if (line.startsWith('USER')) socket.write('+OK\r\n');
+      else if (line.startsWith('PASS')) socket.destroy();
+    },
+  });
+}
