@@ -4,6 +4,8 @@ import iconv from 'iconv-lite';
 import libmime from 'libmime';
 
 export interface MessageSummary {
+  /** Stable per account: POP3 UIDL, or IMAP `UIDVALIDITY:UID`. Used to never notify twice. */
+  id: string;
   from: string;
   subject: string;
   /** ISO 8601, or null when the message has no readable Date header. */
@@ -39,7 +41,7 @@ export function isoDate(value: string | Date | undefined | null): string | null 
 }
 
 /** From the header block of a message (POP3 `TOP n 0`). */
-export function summaryFromHeader(header: Buffer): MessageSummary {
+export function summaryFromHeader(header: Buffer): Omit<MessageSummary, 'id'> {
   const headers = libmime.decodeHeaders(headerText(header));
   return {
     from: decodeWords(headers.from?.[0]),

@@ -29,7 +29,7 @@ export async function detectPop3Changes(reader: Pop3Reader, previous: Pop3State 
   const seen = new Set(previous?.seenUids ?? []);
   const fresh = listing.filter((entry) => !seen.has(entry.uid)).slice(-MAX_NEW_SUMMARIES);
   const newMessages = [];
-  for (const entry of fresh) newMessages.push(summaryFromHeader(await reader.top(entry.number, 0)));
+  for (const entry of fresh) newMessages.push({ id: entry.uid, ...summaryFromHeader(await reader.top(entry.number, 0)) });
   return {
     messages: listing.length,
     unseen: null,

@@ -1,5 +1,7 @@
 // Every failed attempt is exactly one of these. The login control counts only `rejected` and
 // `closed-by-server`; `network` and `timeout` never count as login failures; `tls` waits for the user.
+import type { CertificateInfo } from './certificate.js';
+
 export type FailureReason = 'rejected' | 'closed-by-server' | 'network' | 'timeout' | 'tls';
 
 export interface CheckFailureDetails {
@@ -12,6 +14,8 @@ export interface CheckFailureDetails {
   /** The login itself succeeded; what failed came later (163's "Unsafe Login" on SELECT, a drop
    * mid-check). The credentials are good, so this never counts as a login failure. */
   afterLogin?: boolean;
+  /** For `tls`: the certificate the server presented, for the user to judge. */
+  certificate?: CertificateInfo;
 }
 
 export class CheckFailure extends Error {
@@ -20,6 +24,7 @@ export class CheckFailure extends Error {
   readonly serverCode: string | undefined;
   readonly loginDelaySeconds: number | undefined;
   readonly afterLogin: boolean;
+  readonly certificate: CertificateInfo | undefined;
 
   /** `message` must never contain a secret: it is shown and logged as is. */
   constructor(readonly reason: FailureReason, message: string, details: CheckFailureDetails = {}) {
@@ -28,6 +33,7 @@ export class CheckFailure extends Error {
     this.serverCode = details.serverCode;
     this.loginDelaySeconds = details.loginDelaySeconds;
     this.afterLogin = details.afterLogin === true;
+    this.certificate = details.certificate;
   }
 }
 

@@ -9,6 +9,8 @@ export interface OpenSessionOptions {
   password: string;
   /** Extra CA (PEM) for this account. */
   ca?: string | undefined;
+  /** A certificate the user trusted for this host:port (SHA-256 fingerprint). */
+  pinnedFingerprint?: string | undefined;
   /** One deadline for connect, greeting, TLS and login. */
   deadlineMs: number;
   logger: Logger;

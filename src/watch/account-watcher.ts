@@ -117,6 +117,7 @@ export class AccountWatcher {
     this.options.onEvent({
       event: 'login-failed', reason: failure.reason, temporary: failure.temporary, message: failure.message,
       consecutiveFailures: this.control.consecutiveFailures, nextCheckMs: decision.nextCheckInMs, state: decision.state,
+      ...(failure.certificate ? { certificate: failure.certificate } : {}),
     });
     if (decision.askForCredentials) {
       this.options.onEvent({ event: 'credentials-needed', message: failure.message });

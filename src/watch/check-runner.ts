@@ -4,6 +4,7 @@
 // IDLE well before the 29-minute limit of RFC 2177), and a lost IDLE session falls back to polling.
 import type { AccountEndpoint } from '../account/account-url.js';
 import type { Logger } from '../log/redacting-logger.js';
+import { probeCertificate } from '../protocols/certificate.js';
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapSession } from '../protocols/imap/imap-session.js';
 import type { DetectionState, MailboxReport, MailSession } from '../protocols/mail-session.js';
@@ -24,6 +25,8 @@ export interface CheckRunnerOptions {
   logger: Logger;
   /** Read anew for every attempt: replaced credentials take effect at once. */
   getPassword: () => Promise<string>;
+  /** The certificate fingerprint the user trusted for this host:port, read anew for each attempt. */
+  getPinnedFingerprint?: () => string | undefined;
   loadState: () => DetectionState | undefined;
   saveState: (state: DetectionState) => void;
   /** Keep IMAP sessions open in IDLE and report pushed mail here. Off for one-shot checks. */
@@ -66,6 +69,7 @@ export class CheckRunner {
         endpoint: this.options.endpoint,
         password: await this.options.getPassword(),
         ca: this.options.ca,
+        pinnedFingerprint: this.options.getPinnedFingerprint?.(),
         deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
         logger: this.options.logger,
       });
@@ -78,8 +82,15 @@ export class CheckRunner {
       return { ok: true, report, loginDelaySeconds: session.loginDelaySeconds };
     } catch (error) {
       const failure = error instanceof CheckFailure ? error : new CheckFailure('network', (error as Error).message);
-      return { ok: false, failure };
+      return { ok: false, failure: await this.withCertificate(failure) };
     }
+  }
+
+  /** A TLS failure needs the user's judgement: fetch what the server presents so it can be shown. */
+  private async withCertificate(failure: CheckFailure): Promise<CheckFailure> {
+    if (failure.reason !== 'tls' || failure.certificate) return failure;
+    const certificate = await probeCertificate(this.options.endpoint);
+    return certificate ? new CheckFailure('tls', failure.message, { certificate }) : failure;
   }
 
   private async checkWith(session: MailSession): Promise<MailboxReport> {

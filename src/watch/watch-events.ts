@@ -1,4 +1,5 @@
 import type { MessageSummary } from '../detection/message-summary.js';
+import type { CertificateInfo } from '../protocols/certificate.js';
 import type { FailureReason } from '../protocols/check-failure.js';
 import type { TrayState } from '../login-control/login-control.js';
 
@@ -11,5 +12,7 @@ export type WatchEvent =
   | {
     event: 'login-failed'; reason: FailureReason; temporary: boolean; message: string;
     consecutiveFailures: number; nextCheckMs: number | null; state: TrayState;
+    /** For `tls`: what the server presented, for the certificate dialog. */
+    certificate?: CertificateInfo | undefined;
   }
   | { event: 'credentials-needed'; message: string };

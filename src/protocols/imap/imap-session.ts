@@ -5,6 +5,8 @@ import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { AccountEndpoint } from '../../account/account-url.js';
 import { formatAddress, isoDate, type MessageSummary } from '../../detection/message-summary.js';
 import type { Logger } from '../../log/redacting-logger.js';
+import type { TLSSocket } from 'node:tls';
+import { verifyPinnedCertificate } from '../certificate.js';
 import { CheckFailure } from '../check-failure.js';
 import { MAX_NEW_SUMMARIES, type DetectionState, type MailboxReport, type MailSession, type OpenSessionOptions } from '../mail-session.js';
 import { tlsOptions } from '../tls-options.js';
@@ -12,14 +14,14 @@ import { classifyImapError } from './classify-imap-error.js';
 
 export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: '0.1.0' };
 
-export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number): ImapFlowOptions {
+export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number, pinnedFingerprint?: string): ImapFlowOptions {
   return {
     host: endpoint.host,
     port: endpoint.port,
     secure: endpoint.security === 'tls',
     doSTARTTLS: endpoint.security === 'starttls',
     auth: { user: endpoint.user, pass: password },
-    tls: tlsOptions(endpoint.host, ca),
+    tls: tlsOptions(endpoint.host, ca, pinnedFingerprint),
     clientInfo: CLIENT_INFO,
     logger: imapflowLogger(logger),
     logRaw: false, // raw lines include LOGIN
@@ -41,13 +43,38 @@ function imapflowLogger(logger: Logger): ImapFlowOptions['logger'] {
   } as unknown as ImapFlowOptions['logger'];
 }
 
+/**
+ * imapflow with a pinned certificate checked after TLS is up and before LOGIN. imapflow runs
+ * `upgradeToSTARTTLS()` then `authenticate()` in connect() (2.1.2, pinned in package.json), for
+ * implicit TLS too (it returns at once), so this is the one point both paths pass.
+ */
+class PinningImapFlow extends ImapFlow {
+  constructor(options: ImapFlowOptions, private readonly pin: { fingerprint: string; host: string; port: number }) {
+    super(options);
+  }
+
+  override async upgradeToSTARTTLS(): Promise<boolean> {
+    const upgraded = await super.upgradeToSTARTTLS();
+    const socket = (this as unknown as { socket?: TLSSocket }).socket;
+    if (!socket || typeof socket.getPeerCertificate !== 'function') {
+      throw new CheckFailure('tls', 'no TLS session to check the trusted certificate against');
+    }
+    verifyPinnedCertificate(socket, this.pin.fingerprint, this.pin.host, this.pin.port);
+    return upgraded;
+  }
+}
+
 export class ImapSession implements MailSession {
   readonly loginDelaySeconds = undefined;
 
   private constructor(readonly client: ImapFlow) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
-    const client = new ImapFlow(imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs));
+    const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint);
+    const { endpoint } = options;
+    const client = options.pinnedFingerprint
+      ? new PinningImapFlow(flowOptions, { fingerprint: options.pinnedFingerprint, host: endpoint.host, port: endpoint.port })
+      : new ImapFlow(flowOptions);
     // imapflow reports a dropped socket as an 'error' event too; the awaited call carries it.
     client.on('error', () => undefined);
     let timer: NodeJS.Timeout | undefined;
@@ -108,12 +135,12 @@ export class ImapSession implements MailSession {
     if (sameMailbox && previous.uidNext === state.uidNext) {
       return { messages: state.messages, unseen, newMessages: [], state };
     }
-    const newMessages = await this.summaries(sameMailbox ? previous.uidNext : undefined, state.messages);
+    const newMessages = await this.summaries(sameMailbox ? previous.uidNext : undefined, state.messages, state.uidValidity);
     return { messages: state.messages, unseen, newMessages, state };
   }
 
   /** Envelopes of messages with UID >= `fromUid`, or of the newest ones on a first look. */
-  async summaries(fromUid: number | undefined, messages: number): Promise<MessageSummary[]> {
+  async summaries(fromUid: number | undefined, messages: number, uidValidity: string): Promise<MessageSummary[]> {
     if (messages === 0) return [];
     const lock = await this.client.getMailboxLock('INBOX', { readOnly: true });
     try {
@@ -125,7 +152,7 @@ export class ImapSession implements MailSession {
         const envelope = message.envelope;
         out.push({
           uid: message.uid,
-          summary: { from: formatAddress(envelope?.from?.[0]), subject: envelope?.subject ?? '', date: isoDate(envelope?.date) },
+          summary: { id: `${uidValidity}:${message.uid}`, from: formatAddress(envelope?.from?.[0]), subject: envelope?.subject ?? '', date: isoDate(envelope?.date) },
         });
       }
       return out.sort((a, b) => a.uid - b.uid).slice(-MAX_NEW_SUMMARIES).map((entry) => entry.summary);

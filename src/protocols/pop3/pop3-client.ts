@@ -14,9 +14,15 @@ export interface Pop3ConnectOptions {
   security: Security;
   /** Extra CA certificate (PEM) trusted for this account, added to the public roots. */
   ca?: string | undefined;
+  /** SHA-256 fingerprint the user trusted for this host:port, checked instead of the chain. */
+  pinnedFingerprint?: string | undefined;
   /** One deadline for connect + greeting + TLS + login; cleared by `finishAttempt()`. */
   deadlineMs: number;
   timers?: Timers;
+}
+
+function pinOf(options: Pop3ConnectOptions): { fingerprint: string; host: string; port: number } | undefined {
+  return options.pinnedFingerprint ? { fingerprint: options.pinnedFingerprint, host: options.host, port: options.port } : undefined;
 }
 
 export interface UidlEntry { number: number; uid: string }
@@ -38,7 +44,7 @@ export class Pop3Client {
       connection = Pop3Connection.open(options.host, options.port);
       const client = new Pop3Client(connection);
       client.deadline = deadline;
-      if (options.security === 'tls') await connection.startTls(tlsOptions(options.host, options.ca));
+      if (options.security === 'tls') await connection.startTls(tlsOptions(options.host, options.ca, options.pinnedFingerprint), pinOf(options));
       const greeting = await connection.readStatus();
       connection.greeted = true;
       if (!greeting.ok) {
@@ -170,7 +176,7 @@ export class Pop3Client {
     }
     const status = await this.command('STLS');
     if (!status.ok) throw this.connection.fail(new CheckFailure('tls', `the server refused STLS: ${status.text}`));
-    await this.connection.startTls(tlsOptions(options.host, options.ca));
+    await this.connection.startTls(tlsOptions(options.host, options.ca, options.pinnedFingerprint), pinOf(options));
     // RFC 2595 §4: capabilities learned before TLS must be forgotten and asked again.
     await this.readCapabilities();
   }

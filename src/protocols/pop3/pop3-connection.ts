@@ -4,6 +4,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { verifyPinnedCertificate } from '../certificate.js';
 import { DotUnstuffer } from './dot-unstuffer.js';
 import { parseStatusLine, Pop3ProtocolError, type Pop3Status } from './pop3-status.js';
 
@@ -46,7 +47,7 @@ export class Pop3Connection {
   get isSecure(): boolean { return this.socket !== this.raw; }
 
   /** Wraps the socket in TLS (implicit TLS right after connect, or after STLS's +OK). */
-  async startTls(options: ConnectionOptions): Promise<void> {
+  async startTls(options: ConnectionOptions, pin?: { fingerprint: string; host: string; port: number }): Promise<void> {
     if (this.received.length > 0) {
       // Bytes after +OK and before the handshake were injected by someone in the middle.
       throw this.fail(new CheckFailure('tls', 'the server sent data before the TLS handshake'));
@@ -62,6 +63,13 @@ export class Pop3Connection {
       secure.once('error', (error) => reject(this.fail(classifySocketError(error, false))));
       secure.once('secureConnect', resolve);
     }).finally(() => { this.pendingHandshake = undefined; });
+    if (pin) {
+      try {
+        verifyPinnedCertificate(secure, pin.fingerprint, pin.host, pin.port);
+      } catch (error) {
+        throw this.fail(error as CheckFailure);
+      }
+    }
     this.attach(secure);
   }
 

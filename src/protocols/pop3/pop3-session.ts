@@ -12,6 +12,7 @@ export class Pop3Session implements MailSession {
       port: options.endpoint.port,
       security: options.endpoint.security,
       ca: options.ca,
+      pinnedFingerprint: options.pinnedFingerprint,
       deadlineMs: options.deadlineMs,
     });
     try {
