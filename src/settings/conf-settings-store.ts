@@ -2,9 +2,15 @@
 // JSON files in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
 // frequently rewritten state (seen UIDLs) never risks the account list.
 import Conf from 'conf';
-import type { AccountState, SavedAccount, SettingsStore } from './settings-store.js';
+import type { AppSettings } from '../ipc/contract.js';
+import { DEFAULT_APP_SETTINGS, type AccountState, type SavedAccount, type SettingsStore } from './settings-store.js';
 
-interface SettingsFile { accounts: SavedAccount[] }
+interface SettingsFile {
+  accounts: SavedAccount[];
+  app: AppSettings;
+  /** host:port → SHA-256 fingerprint the user chose to trust. */
+  trustedCertificates: Record<string, string>;
+}
 interface StateFile { accounts: Record<string, AccountState> }
 
 export const APP_NAME = 'Mailbeacon';
@@ -16,7 +22,7 @@ export class ConfSettingsStore implements SettingsStore {
   /** `dir` undefined = the platform's app data dir (the same one the desktop app uses). */
   constructor(dir?: string) {
     const common = { projectName: APP_NAME, projectSuffix: '', ...(dir ? { cwd: dir } : {}) };
-    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [] } });
+    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [], app: DEFAULT_APP_SETTINGS, trustedCertificates: {} } });
     this.state = new Conf<StateFile>({ ...common, configName: 'state', defaults: { accounts: {} } });
   }
 
@@ -53,5 +59,21 @@ export class ConfSettingsStore implements SettingsStore {
   updateAccountState(url: string, patch: Partial<AccountState>): void {
     const all = this.state.get('accounts');
     this.state.set('accounts', { ...all, [url]: { ...all[url], ...patch } });
+  }
+
+  appSettings(): AppSettings {
+    return { ...DEFAULT_APP_SETTINGS, ...this.settings.get('app') };
+  }
+
+  saveAppSettings(settings: AppSettings): void {
+    this.settings.set('app', settings);
+  }
+
+  trustedFingerprint(hostPort: string): string | undefined {
+    return this.settings.get('trustedCertificates')[hostPort];
+  }
+
+  trustFingerprint(hostPort: string, fingerprint256: string): void {
+    this.settings.set('trustedCertificates', { ...this.settings.get('trustedCertificates'), [hostPort]: fingerprint256 });
   }
 }

@@ -1,5 +1,6 @@
 // The settings port: saved accounts and each account's state. Never holds a secret (passwords live
 // behind the SecretStore port). The app and the CLI share one implementation (conf).
+import type { AppSettings } from '../ipc/contract.js';
 import type { LoginControlMemory } from '../login-control/login-control.js';
 import type { DetectionState } from '../protocols/mail-session.js';
 
@@ -9,7 +10,17 @@ export interface SavedAccount {
   /** Extra CA certificate (PEM) trusted for this account; public data, kept inline. */
   ca?: string | undefined;
   intervalSeconds?: number | undefined;
+  /** Opened when a notification of this account is clicked (http(s) or mailto). */
+  webmailUrl?: string | undefined;
 }
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  defaultIntervalMinutes: 10,
+  quietHours: null,
+  startAtLogin: false,
+  notifications: true,
+  language: 'system',
+};
 
 export interface AccountState {
   detection?: DetectionState | undefined;
@@ -24,4 +35,9 @@ export interface SettingsStore {
   removeAccount(url: string): boolean;
   accountState(url: string): AccountState;
   updateAccountState(url: string, patch: Partial<AccountState>): void;
+  appSettings(): AppSettings;
+  saveAppSettings(settings: AppSettings): void;
+  /** The certificate fingerprint the user trusted for `host:port`. */
+  trustedFingerprint(hostPort: string): string | undefined;
+  trustFingerprint(hostPort: string, fingerprint256: string): void;
 }

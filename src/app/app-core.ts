@@ -1,0 +1,325 @@
+// The desktop app's core: every saved account with its own login control and watcher, the views
+// the window shows, the questions waiting for the user (new credentials, untrusted certificates),
+// notifications and the tray summary. Everything platform-specific comes in through ports, so the
+// Electron shell and the browser-test bridge drive exactly this code.
+import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
+import type { AccountInput, AccountView, AppSettings, Pending, PushChannel, PushOf, TestResult } from '../ipc/contract.js';
+import type { Logger } from '../log/redacting-logger.js';
+import type { TrayState } from '../login-control/login-control.js';
+import type { CertificateInfo } from '../protocols/certificate.js';
+import type { Timers } from '../protocols/deadline.js';
+import type { DetectionState } from '../protocols/mail-session.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { SavedAccount, SettingsStore } from '../settings/settings-store.js';
+import { AccountWatcher } from '../watch/account-watcher.js';
+import { CheckRunner } from '../watch/check-runner.js';
+import type { WatchEvent } from '../watch/watch-events.js';
+import { AnnouncedMessages, planNotifications, type PlannedNotification } from './notification-planner.js';
+import { summariseTray, type TraySummary } from './tray-summary.js';
+
+export type AppNotification = PlannedNotification | { kind: 'credentials-needed'; accountUrl: string };
+
+export interface AppCoreDeps {
+  store: SettingsStore;
+  secrets: SecretStore;
+  logger: Logger;
+  /** Registers a secret for log redaction the moment it is in memory. */
+  registerSecret: (secret: string) => void;
+  notify: (notification: AppNotification) => void;
+  push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
+  onTray: (summary: TraySummary) => void;
+  now: () => number;
+  random: () => number;
+  /** The watchers' timers; in the app they keep the process alive. */
+  timers: Timers;
+  deadlineMs?: number;
+}
+
+interface Runtime {
+  saved: SavedAccount;
+  endpoint: AccountEndpoint;
+  watcher: AccountWatcher;
+  runner: CheckRunner;
+  messages: number | null;
+  unread: number | null;
+  lastCheckAt: number | null;
+  nextCheckAt: number | null;
+  lastFailure: AccountView['lastFailure'];
+  state: TrayState;
+  /** The first successful check only sets the baseline: nothing already there is announced. */
+  baselined: boolean;
+}
+
+export class AppCoreError extends Error {
+  override readonly name = 'AppCoreError';
+}
+
+export class AppCore {
+  private readonly accounts = new Map<string, Runtime>();
+  private readonly pendingCredentials = new Map<string, string>();
+  private readonly pendingCertificates = new Map<string, CertificateInfo>();
+  private readonly announced = new AnnouncedMessages();
+
+  constructor(private readonly deps: AppCoreDeps) {}
+
+  start(): void {
+    for (const saved of this.deps.store.listAccounts()) this.startAccount(saved);
+    this.publishTray();
+  }
+
+  stop(): Promise<void> {
+    const closing = [...this.accounts.values()].map((runtime) => this.stopRuntime(runtime));
+    this.accounts.clear();
+    return Promise.all(closing).then(() => undefined);
+  }
+
+  listAccounts(): AccountView[] {
+    return [...this.accounts.values()].map((runtime) => this.view(runtime));
+  }
+
+  async addAccount(input: AccountInput): Promise<AccountView> {
+    const endpoint = endpointOf(input);
+    const url = formatAccountUrl(endpoint);
+    if (this.accounts.has(url)) throw new AppCoreError(`${input.user} on ${input.host} is already set up`);
+    this.deps.registerSecret(input.password);
+    await this.deps.secrets.setPassword(url, input.password);
+    const saved: SavedAccount = { url, intervalSeconds: Math.round(input.intervalMinutes * 60), ...(input.webmailUrl ? { webmailUrl: input.webmailUrl } : {}) };
+    this.deps.store.saveAccount(saved);
+    const runtime = this.startAccount(saved);
+    this.publishTray();
+    return this.view(runtime);
+  }
+
+  /** Interval and link; a changed interval restarts the watcher with the control's memory kept. */
+  async updateAccount(url: string, changes: { intervalMinutes: number; webmailUrl: string }): Promise<AccountView> {
+    const runtime = this.runtime(url);
+    const saved: SavedAccount = { ...runtime.saved, intervalSeconds: Math.round(changes.intervalMinutes * 60), webmailUrl: changes.webmailUrl || undefined };
+    this.deps.store.saveAccount(saved);
+    await this.stopRuntime(runtime);
+    const restarted = this.startAccount(saved);
+    this.publishTray();
+    return this.view(restarted);
+  }
+
+  async removeAccount(url: string): Promise<void> {
+    const runtime = this.runtime(url);
+    this.accounts.delete(url);
+    this.pendingCredentials.delete(url);
+    this.pendingCertificates.delete(url);
+    await this.stopRuntime(runtime);
+    this.deps.store.removeAccount(url);
+    await this.deps.secrets.deletePassword(url);
+    this.deps.push('account-removed', { url });
+    this.publishTray();
+  }
+
+  /** One attempt with what the form holds; saves nothing. */
+  async testConnection(input: AccountInput): Promise<TestResult> {
+    const endpoint = endpointOf(input);
+    this.deps.registerSecret(input.password);
+    let state: DetectionState | undefined;
+    const runner = new CheckRunner({
+      endpoint, logger: this.deps.logger, getPassword: async () => input.password,
+      getPinnedFingerprint: () => this.deps.store.trustedFingerprint(`${endpoint.host}:${endpoint.port}`),
+      loadState: () => state, saveState: (next) => { state = next; },
+      ...(this.deps.deadlineMs ? { deadlineMs: this.deps.deadlineMs } : {}),
+    });
+    const result = await runner.attempt();
+    await runner.close();
+    if (result.ok) return { ok: true, messages: result.report.messages, unread: result.report.unseen };
+    const { failure } = result;
+    return { ok: false, reason: failure.reason, message: failure.message, ...(failure.certificate ? { certificate: failure.certificate } : {}) };
+  }
+
+  checkNow(url?: string): void { for (const runtime of this.targets(url)) runtime.watcher.checkNow(); }
+  pause(url?: string): void { for (const runtime of this.targets(url)) { runtime.watcher.pause(); this.changed(runtime); } }
+  resume(url?: string): void { for (const runtime of this.targets(url)) { runtime.watcher.resume(); this.changed(runtime); } }
+  /** The OS says the network is back, or the machine woke from sleep. */
+  networkRestored(): void { for (const runtime of this.accounts.values()) runtime.watcher.networkRestored(); }
+
+  /** New credentials replace the saved ones and are tried at once. */
+  async submitCredentials(url: string, password: string): Promise<void> {
+    const runtime = this.runtime(url);
+    this.deps.registerSecret(password);
+    await this.deps.secrets.setPassword(url, password);
+    this.pendingCredentials.delete(url);
+    runtime.watcher.credentialsReplaced();
+  }
+
+  /** "Cancel": the question is put away; polling goes on at the growing interval. */
+  dismissCredentials(url: string): void {
+    this.pendingCredentials.delete(url);
+  }
+
+  /** Pins the certificate the user was shown for this account's host:port, then checks at once. */
+  trustCertificate(url: string, fingerprint256: string): void {
+    const runtime = this.runtime(url);
+    const shown = this.pendingCertificates.get(url);
+    if (!shown || shown.fingerprint256 !== fingerprint256) {
+      throw new AppCoreError('that certificate is not the one the server presented; check again and review it');
+    }
+    this.deps.store.trustFingerprint(`${runtime.endpoint.host}:${runtime.endpoint.port}`, fingerprint256);
+    this.pendingCertificates.delete(url);
+    runtime.watcher.checkNow();
+  }
+
+  dismissCertificate(url: string): void {
+    this.pendingCertificates.delete(url);
+  }
+
+  pending(): Pending {
+    return {
+      credentials: [...this.pendingCredentials].map(([url, message]) => ({ url, message })),
+      certificates: [...this.pendingCertificates].map(([url, certificate]) => ({ url, ...certificate })),
+    };
+  }
+
+  settings(): AppSettings { return this.deps.store.appSettings(); }
+
+  saveSettings(settings: AppSettings): AppSettings {
+    this.deps.store.saveAppSettings(settings);
+    this.deps.push('settings-changed', settings);
+    return settings;
+  }
+
+  webmailUrl(url: string): string | undefined {
+    return this.accounts.get(url)?.saved.webmailUrl;
+  }
+
+  private startAccount(saved: SavedAccount): Runtime {
+    const endpoint = parseAccountUrl(saved.url);
+    const { store } = this.deps;
+    const intervalMs = (saved.intervalSeconds ?? store.appSettings().defaultIntervalMinutes * 60) * 1000;
+    const runner = new CheckRunner({
+      endpoint,
+      ca: saved.ca,
+      logger: this.deps.logger,
+      ...(this.deps.deadlineMs ? { deadlineMs: this.deps.deadlineMs } : {}),
+      getPassword: async () => {
+        const password = await this.deps.secrets.getPassword(saved.url);
+        if (password === undefined) throw new Error('no password in the keychain for this account');
+        this.deps.registerSecret(password);
+        return password;
+      },
+      getPinnedFingerprint: () => store.trustedFingerprint(`${endpoint.host}:${endpoint.port}`),
+      loadState: () => store.accountState(saved.url).detection,
+      saveState: (detection) => store.updateAccountState(saved.url, { detection }),
+      onPushed: (report) => runtime.watcher.pushed(report),
+    });
+    const watcher = new AccountWatcher({
+      intervalMs,
+      memory: store.accountState(saved.url).loginControl,
+      now: this.deps.now,
+      random: this.deps.random,
+      timers: this.deps.timers,
+      attempt: () => runner.attempt(),
+      onEvent: (event) => this.onWatchEvent(runtime, event),
+      onMemory: (loginControl) => store.updateAccountState(saved.url, { loginControl }),
+    });
+    const runtime: Runtime = {
+      saved, endpoint, watcher, runner, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
+      lastFailure: null, state: 'ok', baselined: store.accountState(saved.url).detection !== undefined,
+    };
+    this.accounts.set(saved.url, runtime);
+    watcher.start();
+    return runtime;
+  }
+
+  private async stopRuntime(runtime: Runtime): Promise<void> {
+    runtime.watcher.stop();
+    await runtime.runner.close().catch(() => undefined);
+  }
+
+  private onWatchEvent(runtime: Runtime, event: WatchEvent): void {
+    if (this.accounts.get(runtime.saved.url) !== runtime) return; // a stopped watcher's late answer
+    const url = runtime.saved.url;
+    const now = this.deps.now();
+    switch (event.event) {
+      case 'checked': {
+        Object.assign(runtime, {
+          messages: event.messages, unread: event.unseen, lastCheckAt: now, lastFailure: null, state: event.state,
+          nextCheckAt: event.nextCheckMs === null ? null : now + event.nextCheckMs,
+        });
+        this.pendingCredentials.delete(url);
+        this.pendingCertificates.delete(url);
+        if (event.new.length > 0) this.announce(runtime, event.new);
+        runtime.baselined = true;
+        break;
+      }
+      case 'login-failed':
+        Object.assign(runtime, {
+          lastCheckAt: now, state: event.state,
+          lastFailure: { reason: event.reason, message: event.message, temporary: event.temporary },
+          nextCheckAt: event.nextCheckMs === null ? null : now + event.nextCheckMs,
+        });
+        if (event.certificate) {
+          this.pendingCertificates.set(url, event.certificate);
+          this.deps.push('certificate-untrusted', { url, ...event.certificate });
+        }
+        break;
+      case 'credentials-needed':
+        this.pendingCredentials.set(url, event.message);
+        this.deps.push('credentials-needed', { url, message: event.message });
+        this.deps.notify({ kind: 'credentials-needed', accountUrl: url });
+        return;
+    }
+    this.changed(runtime);
+  }
+
+  private announce(runtime: Runtime, messages: import('../detection/message-summary.js').MessageSummary[]): void {
+    const url = runtime.saved.url;
+    this.deps.push('new-mail', { url, messages });
+    if (!runtime.baselined) {
+      // What was in the mailbox before Mailbeacon first looked is not news.
+      for (const message of messages) this.announced.claim(url, message.id);
+      return;
+    }
+    const planned = planNotifications(url, messages, { settings: this.deps.store.appSettings(), now: new Date(this.deps.now()), announced: this.announced });
+    for (const notification of planned) this.deps.notify(notification);
+  }
+
+  private changed(runtime: Runtime): void {
+    if (runtime.watcher.state) runtime.state = runtime.watcher.state.state;
+    this.deps.push('account-changed', this.view(runtime));
+    this.publishTray();
+  }
+
+  private publishTray(): void {
+    this.deps.onTray(summariseTray([...this.accounts.values()].map((runtime) => ({
+      url: runtime.saved.url, user: runtime.endpoint.user, state: runtime.state, unread: runtime.unread, nextCheckAt: runtime.nextCheckAt,
+    }))));
+  }
+
+  private view(runtime: Runtime): AccountView {
+    const { endpoint, saved } = runtime;
+    const memory = runtime.watcher.control.snapshot;
+    return {
+      url: saved.url, user: endpoint.user, protocol: endpoint.protocol, host: endpoint.host, port: endpoint.port,
+      security: endpoint.security,
+      intervalMinutes: (saved.intervalSeconds ?? this.deps.store.appSettings().defaultIntervalMinutes * 60) / 60,
+      webmailUrl: saved.webmailUrl ?? '',
+      state: memory.paused ? 'paused' : runtime.state,
+      messages: runtime.messages, unread: runtime.unread, lastCheckAt: runtime.lastCheckAt,
+      nextCheckAt: memory.paused ? null : runtime.nextCheckAt,
+      consecutiveFailures: memory.consecutiveFailures, lastFailure: runtime.lastFailure, paused: memory.paused,
+    };
+  }
+
+  private runtime(url: string): Runtime {
+    const runtime = this.accounts.get(url);
+    if (!runtime) throw new AppCoreError(`no account ${url}`);
+    return runtime;
+  }
+
+  private targets(url: string | undefined): Runtime[] {
+    return url === undefined ? [...this.accounts.values()] : [this.runtime(url)];
+  }
+}
+
+function endpointOf(input: AccountInput): AccountEndpoint {
+  const endpoint: AccountEndpoint = {
+    protocol: input.protocol, security: input.security, host: input.host.replace(/^\[|\]$/g, ''), port: input.port, user: input.user,
+  };
+  // Round-trip through the URL rules so the app and the CLI agree on every account's identity.
+  return parseAccountUrl(formatAccountUrl(endpoint));
+}

@@ -1,0 +1,28 @@
+// Every invoke channel of the contract, answered by the app core. main/ registers these through its
+// sender-checking handle(); the browser-test bridge serves the very same functions over HTTP.
+import type { InvokeChannel, RequestOf, ResponseOf } from '../ipc/contract.js';
+import type { AppCore } from './app-core.js';
+
+type Answer<T> = [T] extends [undefined] ? void | Promise<void> : T | Promise<T>;
+export type IpcHandlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Answer<ResponseOf<C>> };
+
+export function createIpcHandlers(core: AppCore, platform: { openLink: (link: string) => Promise<void> }): IpcHandlers {
+  return {
+    'accounts:list': () => core.listAccounts(),
+    'accounts:add': (input) => core.addAccount(input),
+    'accounts:update': ({ url, ...changes }) => core.updateAccount(url, changes),
+    'accounts:remove': ({ url }) => core.removeAccount(url),
+    'accounts:test': (input) => core.testConnection(input),
+    'accounts:check-now': ({ url }) => core.checkNow(url),
+    'accounts:pause': ({ url }) => core.pause(url),
+    'accounts:resume': ({ url }) => core.resume(url),
+    'credentials:submit': ({ url, password }) => core.submitCredentials(url, password),
+    'credentials:dismiss': ({ url }) => core.dismissCredentials(url),
+    'certificates:trust': ({ url, fingerprint256 }) => core.trustCertificate(url, fingerprint256),
+    'certificates:dismiss': ({ url }) => core.dismissCertificate(url),
+    'pending:get': () => core.pending(),
+    'settings:get': () => core.settings(),
+    'settings:set': (settings) => core.saveSettings(settings),
+    'app:open-link': ({ link }) => platform.openLink(link),
+  };
+}

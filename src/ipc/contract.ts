@@ -1,0 +1,206 @@
+// The one IPC contract between the window and the app: every channel with its request and response
+// schema (validated at runtime in main before a handler runs), every push event, and the named
+// functions the preload exposes. Nothing here touches Electron, so the same contract drives the
+// test bridge used by the browser tests.
+import { z } from 'zod';
+
+export const TrayStateSchema = z.enum(['ok', 'error', 'needs-password', 'paused']);
+export const FailureReasonSchema = z.enum(['rejected', 'closed-by-server', 'network', 'timeout', 'tls']);
+export const ProtocolSchema = z.enum(['imap', 'pop3']);
+export const SecuritySchema = z.enum(['tls', 'starttls', 'plaintext']);
+export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
+
+const webLink = z.string().max(2048).refine((value) => value === '' || /^(https?:\/\/|mailto:)/i.test(value), {
+  message: 'must start with http://, https:// or mailto:',
+});
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
+export const AccountInputSchema = z.object({
+  user: z.string().trim().min(1).max(320),
+  protocol: ProtocolSchema,
+  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or an IP address'),
+  port: z.number().int().min(1).max(65535),
+  security: SecuritySchema,
+  /** Plaintext must be chosen twice: the security setting and this explicit acknowledgement. */
+  plaintextRiskAccepted: z.boolean(),
+  intervalMinutes: z.number().min(1).max(24 * 60),
+  webmailUrl: webLink,
+  password: z.string().min(1).max(1024),
+}).refine((input) => input.security !== 'plaintext' || input.plaintextRiskAccepted, {
+  message: 'plaintext needs the "I understand the risk" confirmation', path: ['plaintextRiskAccepted'],
+});
+
+export const FailureSchema = z.object({ reason: FailureReasonSchema, message: z.string(), temporary: z.boolean() });
+
+export const AccountViewSchema = z.object({
+  url: z.string(),
+  user: z.string(),
+  protocol: ProtocolSchema,
+  host: z.string(),
+  port: z.number(),
+  security: SecuritySchema,
+  intervalMinutes: z.number(),
+  webmailUrl: z.string(),
+  state: TrayStateSchema,
+  messages: z.number().nullable(),
+  unread: z.number().nullable(),
+  lastCheckAt: z.number().nullable(),
+  nextCheckAt: z.number().nullable(),
+  consecutiveFailures: z.number(),
+  lastFailure: FailureSchema.nullable(),
+  paused: z.boolean(),
+});
+
+export const CertificateSchema = z.object({
+  host: z.string(), port: z.number(), subject: z.string(), issuer: z.string(),
+  validFrom: z.string(), validTo: z.string(), fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+});
+
+export const SettingsSchema = z.object({
+  defaultIntervalMinutes: z.number().min(1).max(24 * 60),
+  quietHours: z.object({ start: clockTime, end: clockTime }).nullable(),
+  startAtLogin: z.boolean(),
+  notifications: z.boolean(),
+  language: LanguageSchema,
+});
+
+export const TestResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), messages: z.number(), unread: z.number().nullable() }),
+  z.object({ ok: z.literal(false), reason: FailureReasonSchema, message: z.string(), certificate: CertificateSchema.optional() }),
+]);
+
+export const PendingSchema = z.object({
+  credentials: z.array(z.object({ url: z.string(), message: z.string() })),
+  certificates: z.array(CertificateSchema.extend({ url: z.string() })),
+});
+
+const target = z.object({ url: z.string().min(1) });
+const optionalTarget = z.object({ url: z.string().min(1).optional() });
+const nothing = z.undefined();
+
+/** channel → request and response schemas. */
+export const invokeContract = {
+  'accounts:list': { request: nothing, response: z.array(AccountViewSchema) },
+  'accounts:add': { request: AccountInputSchema, response: AccountViewSchema },
+  'accounts:update': {
+    request: z.object({ url: z.string().min(1), intervalMinutes: z.number().min(1).max(24 * 60), webmailUrl: webLink }),
+    response: AccountViewSchema,
+  },
+  'accounts:remove': { request: target, response: nothing },
+  'accounts:test': { request: AccountInputSchema, response: TestResultSchema },
+  'accounts:check-now': { request: optionalTarget, response: nothing },
+  'accounts:pause': { request: optionalTarget, response: nothing },
+  'accounts:resume': { request: optionalTarget, response: nothing },
+  'credentials:submit': { request: z.object({ url: z.string().min(1), password: z.string().min(1).max(1024) }), response: nothing },
+  'credentials:dismiss': { request: target, response: nothing },
+  'certificates:trust': { request: z.object({ url: z.string().min(1), fingerprint256: CertificateSchema.shape.fingerprint256 }), response: nothing },
+  'certificates:dismiss': { request: target, response: nothing },
+  'pending:get': { request: nothing, response: PendingSchema },
+  'settings:get': { request: nothing, response: SettingsSchema },
+  'settings:set': { request: SettingsSchema, response: SettingsSchema },
+  'app:open-link': { request: z.object({ link: webLink.refine((value) => value !== '') }), response: nothing },
+} as const;
+
+export const MessageSummarySchema = z.object({ id: z.string(), from: z.string(), subject: z.string(), date: z.string().nullable() });
+
+/** Events main pushes to the window. */
+export const pushContract = {
+  'account-changed': AccountViewSchema,
+  'account-removed': target,
+  'new-mail': z.object({ url: z.string(), messages: z.array(MessageSummarySchema) }),
+  'credentials-needed': z.object({ url: z.string(), message: z.string() }),
+  'certificate-untrusted': CertificateSchema.extend({ url: z.string() }),
+  'settings-changed': SettingsSchema,
+  'migration-progress': z.object({
+    url: z.string(), done: z.number(), total: z.number(), bytes: z.number(), totalBytes: z.number(),
+  }),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeContract;
+export type PushChannel = keyof typeof pushContract;
+export type RequestOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['response']>;
+export type PushOf<C extends PushChannel> = z.output<(typeof pushContract)[C]>;
+
+export type AccountInput = z.output<typeof AccountInputSchema>;
+export type AccountView = z.output<typeof AccountViewSchema>;
+export type AppSettings = z.output<typeof SettingsSchema>;
+export type TestResult = z.output<typeof TestResultSchema>;
+export type Pending = z.output<typeof PendingSchema>;
+export type CertificateView = z.output<typeof CertificateSchema>;
+
+/** The preload's named functions: friendly name → channel. The window sees these names only. */
+export const apiMethods = {
+  listAccounts: 'accounts:list',
+  addAccount: 'accounts:add',
+  updateAccount: 'accounts:update',
+  removeAccount: 'accounts:remove',
+  testConnection: 'accounts:test',
+  checkNow: 'accounts:check-now',
+  pause: 'accounts:pause',
+  resume: 'accounts:resume',
+  submitCredentials: 'credentials:submit',
+  dismissCredentials: 'credentials:dismiss',
+  trustCertificate: 'certificates:trust',
+  dismissCertificate: 'certificates:dismiss',
+  getPending: 'pending:get',
+  getSettings: 'settings:get',
+  setSettings: 'settings:set',
+  openLink: 'app:open-link',
+} as const satisfies Record<string, InvokeChannel>;
+
+export const apiEvents = {
+  onAccountChanged: 'account-changed',
+  onAccountRemoved: 'account-removed',
+  onNewMail: 'new-mail',
+  onCredentialsNeeded: 'credentials-needed',
+  onCertificateUntrusted: 'certificate-untrusted',
+  onSettingsChanged: 'settings-changed',
+  onMigrationProgress: 'migration-progress',
+} as const satisfies Record<string, PushChannel>;
+
+type MethodOf<C extends InvokeChannel> = RequestOf<C> extends undefined
+  ? () => Promise<ResponseOf<C>>
+  : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+
+export type MailbeaconApi =
+  & { [K in keyof typeof apiMethods]: MethodOf<(typeof apiMethods)[K]> }
+  & { [K in keyof typeof apiEvents]: (listener: (payload: PushOf<(typeof apiEvents)[K]>) => void) => () => void };
+
+/**
+ * Builds the named-function API over any transport: Electron's ipcRenderer in the preload, HTTP in
+ * the browser tests. The transport never reaches the window, only these functions.
+ */
+export function createApi(
+  invoke: (channel: InvokeChannel, request: unknown) => Promise<unknown>,
+  subscribe: (channel: PushChannel, listener: (payload: unknown) => void) => () => void,
+): MailbeaconApi {
+  const api: Record<string, unknown> = {};
+  for (const [name, channel] of Object.entries(apiMethods)) {
+    api[name] = (request?: unknown) => invoke(channel, request);
+  }
+  for (const [name, channel] of Object.entries(apiEvents)) {
+    api[name] = (listener: (payload: unknown) => void) => subscribe(channel, listener);
+  }
+  return api as MailbeaconApi;
+}
+
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+}
+
+/** Parses a request that arrived as `unknown`; the error names the channel and fields, not values. */
+export function parseRequest<C extends InvokeChannel>(channel: C, raw: unknown): RequestOf<C> {
+  const contract = invokeContract[channel];
+  if (!contract) throw new ContractError(`unknown channel ${String(channel)}`);
+  const result = contract.request.safeParse(raw);
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`);
+    throw new ContractError(`invalid request for ${channel}: ${fields.join('; ')}`);
+  }
+  return result.data as RequestOf<C>;
+}
+
+export function isInvokeChannel(channel: string): channel is InvokeChannel {
+  return Object.hasOwn(invokeContract, channel);
+}
