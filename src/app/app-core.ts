@@ -28,6 +28,8 @@ export interface AppCoreDeps {
   notify: (notification: AppNotification) => void;
   push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
   onTray: (summary: TraySummary) => void;
+  /** The shell follows saved settings too (language of the tray, start at login). */
+  onSettingsChanged?: (settings: AppSettings) => void;
   now: () => number;
   random: () => number;
   /** The watchers' timers; in the app they keep the process alive. */
@@ -179,6 +181,7 @@ export class AppCore {
   saveSettings(settings: AppSettings): AppSettings {
     this.deps.store.saveAppSettings(settings);
     this.deps.push('settings-changed', settings);
+    this.deps.onSettingsChanged?.(settings);
     return settings;
   }
 

@@ -1,0 +1,100 @@
+// The Electron shell's composition root: wires the core (src/) to the tray, notifications, the
+// window, IPC, power and network events. No business logic lives here.
+import { app, ipcMain, net, powerMonitor, session } from 'electron';
+import type { TFunction } from 'i18next';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppCore } from '../src/app/app-core.js';
+import { createIpcHandlers } from '../src/app/ipc-handlers.js';
+import type { TraySummary } from '../src/app/tray-summary.js';
+import { parseAccountUrl } from '../src/account/account-url.js';
+import { createLogger, SecretRegistry } from '../src/log/redacting-logger.js';
+import { KeytarSecretStore } from '../src/secrets/keytar-secret-store.js';
+import { ConfSettingsStore } from '../src/settings/conf-settings-store.js';
+import { openExternalSafely } from './external-link.js';
+import { registerIpc, trustedSender } from './ipc.js';
+import { showNotification } from './notifications.js';
+import { hardenSession } from './security.js';
+import { createTexts } from './texts.js';
+import { TrayController } from './tray.js';
+import { MainWindow } from './window.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ONLINE_POLL_MS = 15_000;
+
+async function run(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+
+  const secrets = new SecretRegistry();
+  const logger = createLogger({ secrets, minLevel: app.isPackaged ? 'warn' : 'info', write: (line) => process.stderr.write(`${line}\n`) });
+  // Settings live in the app's data dir through the core's settings port (conf, electron-store's base).
+  const store = new ConfSettingsStore(app.getPath('userData'));
+  const window = new MainWindow(join(here, '..', 'renderer'), join(here, 'preload.cjs'));
+  let t: TFunction = await createTexts(store.appSettings().language, app.getLocale());
+  let tray: TrayController | undefined;
+  let lastSummary: TraySummary | undefined;
+  const userOf = (url: string): string => parseAccountUrl(url).user;
+
+  const core: AppCore = new AppCore({
+    store,
+    secrets: new KeytarSecretStore(),
+    logger,
+    registerSecret: (secret) => secrets.add(secret),
+    now: Date.now,
+    random: Math.random,
+    timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    push: (channel, payload) => window.send(channel, payload),
+    onSettingsChanged: () => { void applySettings(); },
+    onTray: (summary) => { lastSummary = summary; tray?.update(summary, Date.now()); },
+    notify: (notification) => {
+      if (notification.kind === 'credentials-needed') window.show();
+      showNotification(notification, {
+        t, userOf, linkOf: (url) => core.webmailUrl(url), openLink: openExternalSafely, openWindow: () => window.show(),
+      });
+    },
+  });
+
+  registerIpc(ipcMain, createIpcHandlers(core, { openLink: openExternalSafely }),
+    trustedSender((contents) => window.isOurs(contents), window.pageUrl), (message) => logger.warn(message));
+
+  tray = new TrayController(join(here, '..', '..', 'assets'), {
+    checkNow: () => core.checkNow(),
+    pause: (url) => core.pause(url),
+    resume: (url) => core.resume(url),
+    open: () => window.show(),
+    quit: () => app.quit(),
+  }, t);
+
+  async function applySettings(): Promise<void> {
+    const settings = store.appSettings();
+    if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.startAtLogin });
+    t = await createTexts(settings.language, app.getLocale());
+    tray?.setTexts(t);
+    if (lastSummary) tray?.update(lastSummary, Date.now());
+  }
+  await applySettings();
+
+  powerMonitor.on('resume', () => core.networkRestored());
+  powerMonitor.on('unlock-screen', () => core.networkRestored());
+  let online = net.isOnline();
+  setInterval(() => {
+    const now = net.isOnline();
+    if (now && !online) core.networkRestored();
+    online = now;
+  }, ONLINE_POLL_MS).unref();
+
+  app.on('second-instance', () => window.show());
+  // A tray app stays running with no window open.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => { void core.stop(); tray?.destroy(); });
+
+  core.start();
+  if (store.listAccounts().length === 0) window.show();
+}
+
+void run();

@@ -1,0 +1,59 @@
+// The window is made when asked for and destroyed when closed: a tray app keeps no renderer alive.
+import { BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hardenWebContents } from './security.js';
+
+export const SECURE_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
+
+export class MainWindow {
+  private window: BrowserWindow | undefined;
+
+  constructor(private readonly rendererDir: string, private readonly preloadFile: string) {}
+
+  /** The page's URL: IPC from anything else is dropped. */
+  get pageUrl(): string { return pathToFileURL(join(this.rendererDir, 'index.html')).href; }
+
+  get current(): BrowserWindow | undefined { return this.window; }
+
+  isOurs(contents: Electron.WebContents): boolean {
+    return this.window !== undefined && !this.window.isDestroyed() && this.window.webContents === contents;
+  }
+
+  show(): BrowserWindow {
+    if (this.window && !this.window.isDestroyed()) {
+      if (this.window.isMinimized()) this.window.restore();
+      this.window.show();
+      this.window.focus();
+      return this.window;
+    }
+    const window = new BrowserWindow({
+      width: 960, height: 700, minWidth: 640, minHeight: 480, show: false, title: 'Mailbeacon',
+      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: this.preloadFile },
+    });
+    hardenWebContents(window.webContents);
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => { this.window = undefined; });
+    void window.loadURL(this.pageUrl);
+    this.window = window;
+    return window;
+  }
+
+  send(channel: string, payload: unknown): void {
+    if (this.window && !this.window.isDestroyed()) this.window.webContents.send(channel, payload);
+  }
+
+  setProgress(fraction: number): void {
+    this.window?.setProgressBar(fraction);
+  }
+}

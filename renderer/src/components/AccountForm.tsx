@@ -1,0 +1,118 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AccountInputSchema, type AccountInput, type AccountView, type TestResult } from '../../../src/ipc/contract.js';
+import { api, errorText } from '../api.js';
+
+const DEFAULT_PORTS = { imap: { tls: 993, starttls: 143, plaintext: 143 }, pop3: { tls: 995, starttls: 110, plaintext: 110 } } as const;
+
+type Draft = Omit<AccountInput, 'port' | 'intervalMinutes'> & { port: string; intervalMinutes: string };
+
+/** Add (every field) or edit (interval and link; the rest is the account's identity). */
+export function AccountForm({ existing, defaultIntervalMinutes, onDone }: {
+  existing: AccountView | undefined; defaultIntervalMinutes: number; onDone: (account?: AccountView) => void;
+}) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<Draft>(() => ({
+    user: existing?.user ?? '', password: '', protocol: existing?.protocol ?? 'imap', host: existing?.host ?? '',
+    port: String(existing?.port ?? 993), security: existing?.security ?? 'tls', plaintextRiskAccepted: existing?.security === 'plaintext',
+    intervalMinutes: String(existing?.intervalMinutes ?? defaultIntervalMinutes), webmailUrl: existing?.webmailUrl ?? '',
+  }));
+  const [invalid, setInvalid] = useState<Set<string>>(new Set());
+  const [status, setStatus] = useState<{ kind: 'error' | 'info' | 'success'; text: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const editing = existing !== undefined;
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((current) => {
+      const next = { ...current, [key]: value };
+      // Keep the port on the well-known value while the user has not typed their own.
+      if ((key === 'protocol' || key === 'security') && Object.values(DEFAULT_PORTS).some((ports) => Object.values(ports).map(String).includes(current.port))) {
+        next.port = String(DEFAULT_PORTS[next.protocol][next.security]);
+      }
+      return next;
+    });
+  };
+
+  const parsed = () => {
+    const result = AccountInputSchema.safeParse({ ...draft, port: Number(draft.port), intervalMinutes: Number(draft.intervalMinutes), password: editing ? 'unchanged' : draft.password });
+    setInvalid(new Set(result.success ? [] : result.error.issues.map((issue) => String(issue.path[0]))));
+    if (!result.success) setStatus({ kind: 'error', text: t('form.invalid') });
+    return result.success ? result.data : undefined;
+  };
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    try { await work(); } catch (e) { setStatus({ kind: 'error', text: errorText(e) }); } finally { setBusy(false); }
+  };
+
+  const test = () => {
+    const input = parsed();
+    if (!input) return;
+    setStatus({ kind: 'info', text: t('form.testing') });
+    void run(async () => {
+      const result: TestResult = await api.testConnection(input);
+      setStatus(result.ok ? { kind: 'success', text: t('form.testOk', { count: result.messages }) }
+        : { kind: 'error', text: `${t(`reason.${result.reason}`)} — ${result.message}` });
+    });
+  };
+
+  const save = (event: React.FormEvent) => {
+    event.preventDefault();
+    const input = parsed();
+    if (!input) return;
+    void run(async () => {
+      const account = editing
+        ? await api.updateAccount({ url: existing.url, intervalMinutes: input.intervalMinutes, webmailUrl: input.webmailUrl })
+        : await api.addAccount(input);
+      onDone(account);
+    });
+  };
+
+  const field = (name: string) => ({ id: `field-${name}`, 'aria-invalid': invalid.has(name) || undefined });
+
+  return (
+    <section aria-labelledby="form-title">
+      <h2 id="form-title">{editing ? t('form.editTitle') : t('form.addTitle')}</h2>
+      <form className="account-form" onSubmit={save} noValidate>
+        <label htmlFor="field-user">{t('form.user')}</label>
+        <input {...field('user')} autoComplete="username" value={draft.user} disabled={editing} onChange={(e) => set('user', e.target.value)} />
+        {!editing && (<>
+          <label htmlFor="field-password">{t('form.password')}</label>
+          <input {...field('password')} type="password" autoComplete="current-password" value={draft.password} onChange={(e) => set('password', e.target.value)} />
+        </>)}
+        <label htmlFor="field-protocol">{t('form.protocol')}</label>
+        <select {...field('protocol')} value={draft.protocol} disabled={editing} onChange={(e) => set('protocol', e.target.value as Draft['protocol'])}>
+          <option value="imap">IMAP</option>
+          <option value="pop3">POP3</option>
+        </select>
+        <label htmlFor="field-host">{t('form.host')}</label>
+        <input {...field('host')} value={draft.host} disabled={editing} placeholder="imap.example.com" onChange={(e) => set('host', e.target.value)} />
+        <label htmlFor="field-port">{t('form.port')}</label>
+        <input {...field('port')} inputMode="numeric" value={draft.port} disabled={editing} onChange={(e) => set('port', e.target.value)} />
+        <label htmlFor="field-security">{t('form.security')}</label>
+        <select {...field('security')} value={draft.security} disabled={editing} onChange={(e) => set('security', e.target.value as Draft['security'])}>
+          <option value="tls">{t('form.securityTls')}</option>
+          <option value="starttls">{t('form.securityStarttls')}</option>
+          <option value="plaintext">{t('form.securityPlaintext')}</option>
+        </select>
+        {draft.security === 'plaintext' && (
+          <div className="checkbox">
+            <input {...field('plaintextRiskAccepted')} type="checkbox" checked={draft.plaintextRiskAccepted} disabled={editing}
+              onChange={(e) => set('plaintextRiskAccepted', e.target.checked)} />
+            <label htmlFor="field-plaintextRiskAccepted">{t('form.plaintextRisk')}</label>
+          </div>
+        )}
+        <label htmlFor="field-intervalMinutes">{t('form.interval')}</label>
+        <input {...field('intervalMinutes')} inputMode="numeric" value={draft.intervalMinutes} onChange={(e) => set('intervalMinutes', e.target.value)} />
+        <label htmlFor="field-webmailUrl">{t('form.webmail')}</label>
+        <input {...field('webmailUrl')} value={draft.webmailUrl} placeholder="https://mail.example.com" onChange={(e) => set('webmailUrl', e.target.value)} />
+        {status && <p role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind}>{status.text}</p>}
+        <div className="actions">
+          {!editing && <button type="button" onClick={test} disabled={busy}>{t('form.test')}</button>}
+          <button type="submit" className="primary" disabled={busy}>{t('form.save')}</button>
+          <button type="button" onClick={() => onDone()}>{t('form.cancel')}</button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountView } from '../../../src/ipc/contract.js';
+import { api, errorText } from '../api.js';
+import { clockTime, relativeNext } from '../time.js';
+
+/** Re-renders every few seconds so "next check in …" stays true. */
+function useNow(periodMs = 5_000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(timer);
+  }, [periodMs]);
+  return now;
+}
+
+export function AccountList({ accounts, onAdd, onEdit }: { accounts: AccountView[]; onAdd: () => void; onEdit: (account: AccountView) => void }) {
+  const { t, i18n } = useTranslation();
+  const now = useNow();
+  const [error, setError] = useState('');
+  const act = (run: () => Promise<unknown>) => { setError(''); run().catch((e: unknown) => setError(errorText(e))); };
+
+  return (
+    <section aria-labelledby="accounts-heading">
+      <div className="section-head">
+        <h2 id="accounts-heading">{t('accounts.heading')}</h2>
+        <button type="button" className="primary" onClick={onAdd}>{t('accounts.add')}</button>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      {accounts.length === 0 && <p className="empty">{t('accounts.empty')}</p>}
+      <ul className="accounts">
+        {accounts.map((account) => (
+          <li key={account.url} className={`account state-${account.state}`} aria-label={`${account.user} @ ${account.host}`}>
+            <div className="account-head">
+              <span className="account-name">{account.user}</span>
+              <span className="account-server">{account.protocol.toUpperCase()} · {account.host}:{account.port}</span>
+              <span className={`badge badge-${account.state}`} data-testid="account-state">{t(`state.${account.state}`)}</span>
+            </div>
+            <dl className="facts">
+              <div><dt>{t('accounts.unread')}</dt><dd data-testid="account-unread">{account.unread ?? '—'}</dd></div>
+              <div><dt>{t('accounts.messages')}</dt><dd>{account.messages ?? '—'}</dd></div>
+              <div><dt>{t('accounts.lastCheck')}</dt><dd>{clockTime(account.lastCheckAt, i18n.language, t)}</dd></div>
+              <div><dt>{t('accounts.nextCheck')}</dt><dd data-testid="account-next">{relativeNext(account.nextCheckAt, now, t)}</dd></div>
+              <div><dt>{t('accounts.failures')}</dt><dd data-testid="account-failures">{account.consecutiveFailures}</dd></div>
+            </dl>
+            {account.lastFailure && (
+              <p className="reason" data-testid="account-reason">{t(`reason.${account.lastFailure.reason}`)}</p>
+            )}
+            <div className="actions">
+              <button type="button" onClick={() => act(() => api.checkNow({ url: account.url }))} disabled={account.paused}>{t('accounts.checkNow')}</button>
+              {account.paused
+                ? <button type="button" onClick={() => act(() => api.resume({ url: account.url }))}>{t('accounts.resume')}</button>
+                : <button type="button" onClick={() => act(() => api.pause({ url: account.url }))}>{t('accounts.pause')}</button>}
+              <button type="button" onClick={() => onEdit(account)}>{t('accounts.edit')}</button>
+              <button type="button" className="danger" onClick={() => {
+                if (window.confirm(t('accounts.confirmRemove', { user: account.user }))) act(() => api.removeAccount({ url: account.url }));
+              }}>{t('accounts.remove')}</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

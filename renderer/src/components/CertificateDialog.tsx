@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CertificateView } from '../../../src/ipc/contract.js';
+import { api, errorText } from '../api.js';
+import { Dialog } from './Dialog.js';
+
+export function CertificateDialog({ certificate, onClose }: { certificate: CertificateView & { url: string }; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [error, setError] = useState('');
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language);
+  const trust = async () => {
+    try {
+      await api.trustCertificate({ url: certificate.url, fingerprint256: certificate.fingerprint256 });
+      onClose();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const cancel = () => { void api.dismissCertificate({ url: certificate.url }); onClose(); };
+  return (
+    <Dialog labelId="certificate-title" onClose={cancel}>
+      <h2 id="certificate-title">{t('certificate.title', { host: certificate.host, port: certificate.port })}</h2>
+      <p>{t('certificate.explain')}</p>
+      <dl className="certificate">
+        <dt>{t('certificate.subject')}</dt><dd>{certificate.subject}</dd>
+        <dt>{t('certificate.issuer')}</dt><dd>{certificate.issuer}</dd>
+        <dt>{t('certificate.validity')}</dt><dd>{date(certificate.validFrom)} – {date(certificate.validTo)}</dd>
+        <dt>{t('certificate.fingerprint')}</dt><dd className="fingerprint" data-testid="fingerprint">{certificate.fingerprint256}</dd>
+      </dl>
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="actions">
+        <button type="button" onClick={cancel}>{t('certificate.cancel')}</button>
+        <button type="button" className="danger" onClick={() => void trust()}>{t('certificate.trust')}</button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountView } from '../../../src/ipc/contract.js';
+import { api, errorText } from '../api.js';
+import { Dialog } from './Dialog.js';
+
+type Phase = 'asking' | 'checking' | 'done';
+
+/** Asked once per refused password. Submitting replaces the saved password and checks at once. */
+export function CredentialsDialog({ question, account, onClose }: {
+  question: { url: string; message: string }; account: AccountView | undefined; onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const [phase, setPhase] = useState<Phase>('asking');
+  const [error, setError] = useState('');
+  const user = account?.user ?? question.url;
+
+  // The result of the immediate check arrives as an account update.
+  useEffect(() => {
+    if (phase !== 'checking' || !account || account.lastCheckAt === null) return;
+    if (account.state === 'ok') setPhase('done');
+    else if (account.lastFailure) { setPhase('asking'); setError(t(`reason.${account.lastFailure.reason}`)); }
+  }, [account, phase, t]);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setError('');
+    setPhase('checking');
+    try {
+      await api.submitCredentials({ url: question.url, password });
+      setPassword('');
+    } catch (e) {
+      setPhase('asking');
+      setError(errorText(e));
+    }
+  };
+  const cancel = () => { void api.dismissCredentials({ url: question.url }); onClose(); };
+
+  return (
+    <Dialog labelId="credentials-title" onClose={phase === 'done' ? onClose : cancel}>
+      <h2 id="credentials-title">{t('credentials.title', { user })}</h2>
+      <p>{t('credentials.explain')}</p>
+      {account?.lastFailure && <p className="reason">{t(`reason.${account.lastFailure.reason}`)} — {account.lastFailure.message}</p>}
+      {phase === 'done' ? (
+        <>
+          <p role="status" className="success">{t('credentials.success')}</p>
+          <div className="actions"><button type="button" className="primary" onClick={onClose}>OK</button></div>
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          <label htmlFor="new-password">{t('credentials.newPassword')}</label>
+          <input id="new-password" type="password" autoComplete="current-password" required value={password}
+            onChange={(event) => setPassword(event.target.value)} disabled={phase === 'checking'} />
+          {error && <p role="alert" className="error">{error}</p>}
+          {phase === 'checking' && <p role="status">{t('credentials.checking')}</p>}
+          <div className="actions">
+            <button type="submit" className="primary" disabled={phase === 'checking' || password === ''}>{t('credentials.submit')}</button>
+            <button type="button" onClick={cancel}>{t('credentials.cancel')}</button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,120 @@
+// Every user-facing string of the app, in English and Simplified Chinese, for i18next. Shared by the
+// window (renderer/) and the shell (tray menu, notifications in main/).
+export const SUPPORTED_LANGUAGES = ['en', 'zh-CN'] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+
+/** The OS locale (`zh`, `zh-CN`, `zh-Hans-CN`, `en-GB`, …) mapped onto a language we have. */
+export function pickLanguage(setting: 'system' | Language, systemLocale: string): Language {
+  if (setting !== 'system') return setting;
+  return /^zh\b/i.test(systemLocale) && !/^zh-(TW|HK|MO|Hant)/i.test(systemLocale) ? 'zh-CN' : 'en';
+}
+
+const en = {
+  app: { title: 'Mailbeacon' },
+  state: { ok: 'OK', error: 'Problem', 'needs-password': 'Needs password', paused: 'Paused' },
+  reason: {
+    rejected: 'The server refused the password',
+    'closed-by-server': 'The server closed the connection',
+    network: 'No network — will retry',
+    timeout: 'The server did not answer in time — will retry',
+    tls: 'The server’s certificate could not be verified',
+  },
+  accounts: {
+    heading: 'Accounts', empty: 'No accounts yet. Add one to start checking mail.', add: 'Add account',
+    unread: 'Unread', messages: 'Messages', lastCheck: 'Last check', nextCheck: 'Next check', failures: 'Failed logins in a row',
+    never: 'never', notScheduled: 'not scheduled', checkNow: 'Check now', pause: 'Pause', resume: 'Resume',
+    edit: 'Edit', remove: 'Remove', confirmRemove: 'Remove {{user}}? Its saved password is deleted from the keychain.',
+    inMinutes: 'in {{count}} min', inSeconds: 'in {{count}} s', ago: '{{time}}',
+  },
+  form: {
+    addTitle: 'Add account', editTitle: 'Edit account', user: 'Address or user name', password: 'Password',
+    protocol: 'Protocol', host: 'Server', port: 'Port', security: 'Security',
+    securityTls: 'TLS', securityStarttls: 'STARTTLS', securityPlaintext: 'None (plaintext)',
+    plaintextRisk: 'I understand the risk: my password and mail travel unencrypted',
+    interval: 'Check every (minutes)', webmail: 'Mail client or webmail link (optional)',
+    test: 'Test connection', testing: 'Testing…', testOk: 'Connected: {{count}} messages', save: 'Save', cancel: 'Cancel',
+    invalid: 'Please correct the highlighted fields.',
+  },
+  credentials: {
+    title: 'Password needed for {{user}}',
+    explain: 'The server no longer accepts the saved password. Mailbeacon keeps checking at a growing interval so your account is not locked; enter the current password to continue.',
+    newPassword: 'New password', submit: 'Save and check now', checking: 'Checking…', success: 'Signed in. Checking resumes at the normal interval.',
+    cancel: 'Not now',
+  },
+  certificate: {
+    title: 'Untrusted certificate for {{host}}:{{port}}',
+    explain: 'The server presented a certificate that could not be verified. Trust it only if you know this server uses it.',
+    subject: 'Subject', issuer: 'Issuer', validity: 'Valid', fingerprint: 'SHA-256 fingerprint',
+    trust: 'Trust this certificate', cancel: 'Cancel',
+  },
+  settings: {
+    heading: 'Settings', defaultInterval: 'Default check interval (minutes)', quietHours: 'Quiet hours (no notifications)',
+    from: 'From', to: 'To', startAtLogin: 'Start Mailbeacon when I log in', notifications: 'Show notifications for new mail',
+    language: 'Language', languageSystem: 'Same as the system', save: 'Save settings', saved: 'Saved.',
+  },
+  tray: {
+    checkNow: 'Check now', pauseAll: 'Pause all', resumeAll: 'Resume all', pauseOne: 'Pause {{user}}', resumeOne: 'Resume {{user}}',
+    open: 'Open Mailbeacon', quit: 'Quit', tooltipLine: '{{user}}: {{state}}, {{next}}', unread: '{{count}} unread',
+  },
+  notify: {
+    group: '{{count}} new messages', groupBody: 'From {{senders}}', noSubject: '(no subject)', noSender: '(unknown sender)',
+    credentialsTitle: 'Password needed', credentialsBody: '{{user}}: the saved password is no longer accepted.',
+  },
+};
+
+type Strings = typeof en;
+
+const zhCN: Strings = {
+  app: { title: 'Mailbeacon 邮件提醒' },
+  state: { ok: '正常', error: '出现问题', 'needs-password': '需要密码', paused: '已暂停' },
+  reason: {
+    rejected: '服务器拒绝了密码',
+    'closed-by-server': '服务器关闭了连接',
+    network: '网络不可用——稍后重试',
+    timeout: '服务器未及时响应——稍后重试',
+    tls: '无法验证服务器证书',
+  },
+  accounts: {
+    heading: '账户', empty: '还没有账户。添加一个账户即可开始检查邮件。', add: '添加账户',
+    unread: '未读', messages: '邮件数', lastCheck: '上次检查', nextCheck: '下次检查', failures: '连续登录失败次数',
+    never: '从未', notScheduled: '未安排', checkNow: '立即检查', pause: '暂停', resume: '恢复',
+    edit: '编辑', remove: '删除', confirmRemove: '删除 {{user}}？其保存的密码将从钥匙串中删除。',
+    inMinutes: '{{count}} 分钟后', inSeconds: '{{count}} 秒后', ago: '{{time}}',
+  },
+  form: {
+    addTitle: '添加账户', editTitle: '编辑账户', user: '邮箱地址或用户名', password: '密码',
+    protocol: '协议', host: '服务器', port: '端口', security: '安全',
+    securityTls: 'TLS', securityStarttls: 'STARTTLS', securityPlaintext: '无（明文）',
+    plaintextRisk: '我了解风险：密码和邮件将以未加密方式传输',
+    interval: '检查间隔（分钟）', webmail: '邮件客户端或网页邮箱链接（可选）',
+    test: '测试连接', testing: '正在测试…', testOk: '已连接：{{count}} 封邮件', save: '保存', cancel: '取消',
+    invalid: '请更正标出的字段。',
+  },
+  credentials: {
+    title: '{{user}} 需要密码',
+    explain: '服务器不再接受已保存的密码。为避免账户被锁定，Mailbeacon 会以逐渐延长的间隔继续检查；请输入当前密码以继续。',
+    newPassword: '新密码', submit: '保存并立即检查', checking: '正在检查…', success: '登录成功。将按正常间隔继续检查。',
+    cancel: '暂不',
+  },
+  certificate: {
+    title: '{{host}}:{{port}} 的证书不受信任',
+    explain: '服务器提供的证书无法验证。只有在您确认该服务器使用此证书时才信任它。',
+    subject: '主题', issuer: '颁发者', validity: '有效期', fingerprint: 'SHA-256 指纹',
+    trust: '信任此证书', cancel: '取消',
+  },
+  settings: {
+    heading: '设置', defaultInterval: '默认检查间隔（分钟）', quietHours: '免打扰时段（不显示通知）',
+    from: '从', to: '到', startAtLogin: '登录时启动 Mailbeacon', notifications: '新邮件时显示通知',
+    language: '语言', languageSystem: '跟随系统', save: '保存设置', saved: '已保存。',
+  },
+  tray: {
+    checkNow: '立即检查', pauseAll: '全部暂停', resumeAll: '全部恢复', pauseOne: '暂停 {{user}}', resumeOne: '恢复 {{user}}',
+    open: '打开 Mailbeacon', quit: '退出', tooltipLine: '{{user}}：{{state}}，{{next}}', unread: '{{count}} 封未读',
+  },
+  notify: {
+    group: '{{count}} 封新邮件', groupBody: '来自 {{senders}}', noSubject: '（无主题）', noSender: '（未知发件人）',
+    credentialsTitle: '需要密码', credentialsBody: '{{user}}：已保存的密码不再被接受。',
+  },
+};
+
+export const resources = { en: { translation: en }, 'zh-CN': { translation: zhCN } } as const;
