@@ -36,7 +36,8 @@ async function run(): Promise<void> {
   const store = new ConfSettingsStore(app.getPath('userData'));
   const window = new MainWindow(join(here, '..', 'renderer'), join(here, 'preload.cjs'));
   let t: TFunction = await createTexts(store.appSettings().language, app.getLocale());
-  let tray: TrayController | undefined;
+  // Made after the core (it needs the core's actions); the core's first tray update may come sooner.
+  const shell: { tray?: TrayController } = {};
   let lastSummary: TraySummary | undefined;
   const userOf = (url: string): string => parseAccountUrl(url).user;
 
@@ -50,7 +51,7 @@ async function run(): Promise<void> {
     timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
     push: (channel, payload) => window.send(channel, payload),
     onSettingsChanged: () => { void applySettings(); },
-    onTray: (summary) => { lastSummary = summary; tray?.update(summary, Date.now()); },
+    onTray: (summary) => { lastSummary = summary; shell.tray?.update(summary, Date.now()); },
     notify: (notification) => {
       if (notification.kind === 'credentials-needed') window.show();
       showNotification(notification, {
@@ -62,7 +63,7 @@ async function run(): Promise<void> {
   registerIpc(ipcMain, createIpcHandlers(core, { openLink: openExternalSafely }),
     trustedSender((contents) => window.isOurs(contents), window.pageUrl), (message) => logger.warn(message));
 
-  tray = new TrayController(join(here, '..', '..', 'assets'), {
+  shell.tray = new TrayController(join(here, '..', '..', 'assets'), {
     checkNow: () => core.checkNow(),
     pause: (url) => core.pause(url),
     resume: (url) => core.resume(url),
@@ -74,8 +75,8 @@ async function run(): Promise<void> {
     const settings = store.appSettings();
     if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.startAtLogin });
     t = await createTexts(settings.language, app.getLocale());
-    tray?.setTexts(t);
-    if (lastSummary) tray?.update(lastSummary, Date.now());
+    shell.tray?.setTexts(t);
+    if (lastSummary) shell.tray?.update(lastSummary, Date.now());
   }
   await applySettings();
 
@@ -91,7 +92,7 @@ async function run(): Promise<void> {
   app.on('second-instance', () => window.show());
   // A tray app stays running with no window open.
   app.on('window-all-closed', () => undefined);
-  app.on('before-quit', () => { void core.stop(); tray?.destroy(); });
+  app.on('before-quit', () => { void core.stop(); shell.tray?.destroy(); });
 
   core.start();
   if (store.listAccounts().length === 0) window.show();

@@ -49,7 +49,7 @@ const en = {
   },
   settings: {
     heading: 'Settings', defaultInterval: 'Default check interval (minutes)', quietHours: 'Quiet hours (no notifications)',
-    from: 'From', to: 'To', startAtLogin: 'Start Mailbeacon when I log in', notifications: 'Show notifications for new mail',
+    quietEnabled: 'Mute notifications during these hours', from: 'From', to: 'To', startAtLogin: 'Start Mailbeacon when I log in', notifications: 'Show notifications for new mail',
     language: 'Language', languageSystem: 'Same as the system', save: 'Save settings', saved: 'Saved.',
   },
   tray: {
@@ -104,7 +104,7 @@ const zhCN: Strings = {
   },
   settings: {
     heading: '设置', defaultInterval: '默认检查间隔（分钟）', quietHours: '免打扰时段（不显示通知）',
-    from: '从', to: '到', startAtLogin: '登录时启动 Mailbeacon', notifications: '新邮件时显示通知',
+    quietEnabled: '在此时段内不显示通知', from: '从', to: '到', startAtLogin: '登录时启动 Mailbeacon', notifications: '新邮件时显示通知',
     language: '语言', languageSystem: '跟随系统', save: '保存设置', saved: '已保存。',
   },
   tray: {

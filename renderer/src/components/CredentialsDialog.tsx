@@ -14,18 +14,21 @@ export function CredentialsDialog({ question, account, onClose }: {
   const [password, setPassword] = useState('');
   const [phase, setPhase] = useState<Phase>('asking');
   const [error, setError] = useState('');
+  const [submittedAt, setSubmittedAt] = useState(0);
   const user = account?.user ?? question.url;
 
   // The result of the immediate check arrives as an account update.
   useEffect(() => {
-    if (phase !== 'checking' || !account || account.lastCheckAt === null) return;
+    // Only a check that ended after this submission tells how the new password did.
+    if (phase !== 'checking' || !account || account.lastCheckAt === null || account.lastCheckAt < submittedAt) return;
     if (account.state === 'ok') setPhase('done');
     else if (account.lastFailure) { setPhase('asking'); setError(t(`reason.${account.lastFailure.reason}`)); }
-  }, [account, phase, t]);
+  }, [account, phase, submittedAt, t]);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setError('');
+    setSubmittedAt(Date.now());
     setPhase('checking');
     try {
       await api.submitCredentials({ url: question.url, password });

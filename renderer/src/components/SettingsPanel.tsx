@@ -41,7 +41,7 @@ export function SettingsPanel({ settings, onSaved }: { settings: AppSettings; on
           <legend>{t('settings.quietHours')}</legend>
           <div className="checkbox">
             <input id="settings-quiet" type="checkbox" checked={draft.quiet} onChange={(e) => setDraft({ ...draft, quiet: e.target.checked })} />
-            <label htmlFor="settings-quiet">{t('settings.quietHours')}</label>
+            <label htmlFor="settings-quiet">{t('settings.quietEnabled')}</label>
           </div>
           <label htmlFor="settings-quiet-start">{t('settings.from')}</label>
           <input id="settings-quiet-start" type="time" value={draft.quietStart} disabled={!draft.quiet} onChange={(e) => setDraft({ ...draft, quietStart: e.target.value })} />
