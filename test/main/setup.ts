@@ -1,0 +1,6 @@
+import { vi } from 'vitest';
+
+vi.mock('electron', async () => {
+  const { electronMock } = await import('./electron-mock.js');
+  return { ...electronMock, default: electronMock };
+});

@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { summariseTray } from '../../src/app/tray-summary.js';
+import { TrayController, trayIconFile, trayMenuTemplate, trayTooltip } from '../../main/tray.js';
+import { createTexts } from '../../main/texts.js';
+import { calls, resetElectronMock } from './electron-mock.js';
+
+const accounts = [
+  { url: 'imaps://a@h:993', user: 'a', state: 'ok' as const, unread: 3, nextCheckAt: 600_000 },
+  { url: 'pop3s://b@h:995', user: 'b', state: 'needs-password' as const, unread: null, nextCheckAt: 1_200_000 },
+];
+
+describe('tray', () => {
+  beforeEach(resetElectronMock);
+
+  it('maps every state to a platform icon', () => {
+    expect(trayIconFile('needs-password', 'darwin')).toBe('tray-needs-passwordTemplate.png');
+    expect(trayIconFile('error', 'win32')).toBe('tray-error.ico');
+    expect(trayIconFile('paused', 'linux')).toBe('tray-paused.png');
+  });
+
+  it('shows the most urgent state, the unread total and every account in the tooltip', async () => {
+    const t = await createTexts('en', 'en-US');
+    const summary = summariseTray(accounts);
+    expect(summary).toMatchObject({ state: 'needs-password', unread: 3 });
+    expect(trayTooltip(summary, 0, t)).toBe('Mailbeacon — 3 unread\na: OK, in 10 min\nb: Needs password, in 20 min');
+    expect(summariseTray(accounts.map((a) => ({ ...a, state: 'paused' as const }))).state).toBe('paused');
+    expect(summariseTray([{ ...accounts[0]!, state: 'error' }, { ...accounts[0]!, state: 'paused' }]).state).toBe('error');
+  });
+
+  it('offers check now, pause/resume all and per account, open and quit', async () => {
+    const t = await createTexts('zh-CN', 'en-US');
+    const done: string[] = [];
+    const actions = {
+      checkNow: () => done.push('check'), pause: (url?: string) => done.push(`pause ${url ?? 'all'}`),
+      resume: (url?: string) => done.push(`resume ${url ?? 'all'}`), open: () => done.push('open'), quit: () => done.push('quit'),
+    };
+    const menu = trayMenuTemplate(summariseTray(accounts), actions, t);
+    expect(menu.filter((item) => item.label).map((item) => item.label)).toEqual(['立即检查', '全部暂停', '暂停 a', '暂停 b', '打开 Mailbeacon', '退出']);
+    for (const item of menu) (item.click as (() => void) | undefined)?.();
+    expect(done).toEqual(['check', 'pause all', 'pause imaps://a@h:993', 'pause pop3s://b@h:995', 'open', 'quit']);
+    const paused = trayMenuTemplate(summariseTray(accounts.map((a) => ({ ...a, state: 'paused' as const }))), actions, t);
+    expect(paused[0]).toMatchObject({ enabled: false });
+    expect(paused[1]!.label).toBe('全部恢复');
+  });
+
+  it('TrayController puts the state icon, tooltip, badge and menu on the real tray', async () => {
+    const t = await createTexts('en', 'en-US');
+    const controller = new TrayController('/assets', { checkNow() {}, pause() {}, resume() {}, open() {}, quit() {} }, t);
+    controller.update(summariseTray(accounts), 0);
+    const tray = calls.trays[0]!;
+    expect(tray.image).toEqual({ path: `/assets/${trayIconFile('needs-password', process.platform)}` });
+    expect(tray.tooltip).toContain('b: Needs password');
+    expect(calls.badge).toEqual([3]);
+    expect(tray.menu).toBeDefined();
+  });
+});
