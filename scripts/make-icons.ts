@@ -65,8 +65,21 @@ function ico(images: Array<{ size: number; data: Buffer }>): Buffer {
   return Buffer.concat([header, ...images.map((image) => image.data)]);
 }
 
+/** In the monochrome menu bar the state is told by a mark in the corner instead of a colour. */
+function stateMark(state: string, u: number, v: number): boolean {
+  const dx = u - 0.82;
+  const dy = v - 0.8;
+  const r2 = dx * dx + dy * dy;
+  switch (state) {
+    case 'error': return r2 <= 0.018; // a filled dot
+    case 'needs-password': return r2 <= 0.024 && r2 >= 0.008; // a ring
+    case 'paused': return (Math.abs(dx + 0.05) < 0.025 || Math.abs(dx - 0.05) < 0.025) && Math.abs(dy) < 0.12; // two bars
+    default: return false;
+  }
+}
+
 /** A disc of `colour` with a white envelope; `template` draws the envelope's outline in black only. */
-function badge(size: number, colour: Rgba, template: boolean): (x: number, y: number) => Rgba {
+function badge(size: number, colour: Rgba, template: boolean, state = 'ok'): (x: number, y: number) => Rgba {
   return (x, y) => {
     const u = (x + 0.5) / size;
     const v = (y + 0.5) / size;
@@ -75,7 +88,7 @@ function badge(size: number, colour: Rgba, template: boolean): (x: number, y: nu
     const stroke = 1.5 / size;
     const onFlap = inEnvelope && Math.abs((v - 0.3) - Math.abs(u - 0.5) * (0.22 / 0.3)) < stroke * 1.4 && v < 0.53;
     const onEdge = inEnvelope && (u < 0.2 + stroke * 1.5 || u > 0.8 - stroke * 1.5 || v < 0.3 + stroke * 1.5 || v > 0.7 - stroke * 1.5);
-    if (template) return inEnvelope && (onFlap || onEdge) ? [0, 0, 0, 255] : [0, 0, 0, 0];
+    if (template) return (inEnvelope && (onFlap || onEdge)) || stateMark(state, u, v) ? [0, 0, 0, 255] : [0, 0, 0, 0];
     if (!inDisc) return [0, 0, 0, 0];
     if (inEnvelope) return onFlap ? colour : [255, 255, 255, 255];
     return colour;
@@ -86,8 +99,8 @@ const dir = join(process.cwd(), 'assets');
 for (const [state, colour] of Object.entries(STATES)) {
   writeFileSync(join(dir, `tray-${state}.png`), png(32, badge(32, colour, false)));
   writeFileSync(join(dir, `tray-${state}@2x.png`), png(64, badge(64, colour, false)));
-  writeFileSync(join(dir, `tray-${state}Template.png`), png(22, badge(22, colour, true)));
-  writeFileSync(join(dir, `tray-${state}Template@2x.png`), png(44, badge(44, colour, true)));
+  writeFileSync(join(dir, `tray-${state}Template.png`), png(22, badge(22, colour, true, state)));
+  writeFileSync(join(dir, `tray-${state}Template@2x.png`), png(44, badge(44, colour, true, state)));
   writeFileSync(join(dir, `tray-${state}.ico`), ico([16, 32].map((size) => ({ size, data: png(size, badge(size, colour, false)) }))));
 }
 writeFileSync(join(dir, 'icon.png'), png(512, badge(512, STATES.ok!, false)));

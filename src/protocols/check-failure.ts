@@ -16,6 +16,8 @@ export interface CheckFailureDetails {
   afterLogin?: boolean;
   /** For `tls`: the certificate the server presented, for the user to judge. */
   certificate?: CertificateInfo;
+  /** For `tls`: the certificate itself could not be verified (as opposed to, say, no STARTTLS). */
+  untrustedCertificate?: boolean;
 }
 
 export class CheckFailure extends Error {
@@ -25,6 +27,7 @@ export class CheckFailure extends Error {
   readonly loginDelaySeconds: number | undefined;
   readonly afterLogin: boolean;
   readonly certificate: CertificateInfo | undefined;
+  readonly untrustedCertificate: boolean;
 
   /** `message` must never contain a secret: it is shown and logged as is. */
   constructor(readonly reason: FailureReason, message: string, details: CheckFailureDetails = {}) {
@@ -34,6 +37,7 @@ export class CheckFailure extends Error {
     this.loginDelaySeconds = details.loginDelaySeconds;
     this.afterLogin = details.afterLogin === true;
     this.certificate = details.certificate;
+    this.untrustedCertificate = reason === 'tls' && (details.untrustedCertificate === true || details.certificate !== undefined);
   }
 }
 
@@ -43,6 +47,18 @@ const TLS_ERROR_CODES = new Set([
   'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
   'ERR_TLS_HANDSHAKE_TIMEOUT', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
+
+/** The chain or the name did not verify: a person may decide to trust this certificate. */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isCertificateError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && CERTIFICATE_CODES.has(code);
+}
 
 export function isTlsError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
@@ -63,7 +79,7 @@ export function isNetworkError(error: unknown): boolean {
 /** A socket-level error turned into a failure, given how far the conversation got. */
 export function classifySocketError(error: unknown, greeted: boolean): CheckFailure {
   const code = (error as { code?: string })?.code ?? 'unknown';
-  if (isTlsError(error)) return new CheckFailure('tls', `TLS failure: ${code}`);
+  if (isTlsError(error)) return new CheckFailure('tls', `TLS failure: ${code}`, { untrustedCertificate: isCertificateError(error) });
   if (!greeted) return new CheckFailure('network', `cannot reach the server (${code})`);
   return new CheckFailure('closed-by-server', `the server closed the connection (${code})`);
 }

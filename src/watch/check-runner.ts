@@ -88,9 +88,10 @@ export class CheckRunner {
 
   /** A TLS failure needs the user's judgement: fetch what the server presents so it can be shown. */
   private async withCertificate(failure: CheckFailure): Promise<CheckFailure> {
-    if (failure.reason !== 'tls' || failure.certificate) return failure;
+    // Only a certificate that failed verification is worth showing; a missing STARTTLS is not.
+    if (failure.reason !== 'tls' || !failure.untrustedCertificate || failure.certificate) return failure;
     const certificate = await probeCertificate(this.options.endpoint);
-    return certificate ? new CheckFailure('tls', failure.message, { certificate }) : failure;
+    return certificate ? new CheckFailure('tls', failure.message, { certificate, untrustedCertificate: true }) : failure;
   }
 
   private async checkWith(session: MailSession): Promise<MailboxReport> {

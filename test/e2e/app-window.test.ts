@@ -67,6 +67,9 @@ describe('the Mailbeacon window in Chromium', () => {
       await page.locator('#field-password').fill('first-password');
       await page.locator('#field-host').fill('127.0.0.1');
       await page.locator('#field-port').fill(String(dovecot.ports.imaps));
+      // "Test connection" tries the form as it stands, and says why it failed in plain words.
+      await page.getByRole('button', { name: T.form.test }).click();
+      await page.getByRole('alert').getByText(T.reason.tls).waitFor();
       await shot('add-account');
       await page.getByRole('button', { name: T.form.save }).click();
 

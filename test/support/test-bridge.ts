@@ -42,7 +42,7 @@ export class TestBridge {
       store,
       // A service name of its own, so browser tests never touch a developer's real entries.
       secrets: new KeytarSecretStore('Mailbeacon-e2e'),
-      logger: createLogger({ secrets, minLevel: 'warn', write: (line) => process.stderr.write(`${line}\n`) }),
+      logger: createLogger({ secrets, minLevel: 'error', write: (line) => process.stderr.write(`${line}\n`) }),
       registerSecret: (secret) => secrets.add(secret),
       notify: (notification) => { this.notifications.push(notification); },
       push: (channel, payload) => {

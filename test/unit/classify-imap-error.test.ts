@@ -28,3 +28,12 @@ describe('IMAP failure classification', () => {
     expect(failure.afterLogin).toBe(true);
   });
 });
+
+describe('which TLS failures are about the certificate', () => {
+  it('a chain or name that does not verify is; a server without STARTTLS is not', () => {
+    expect(classifyImapError({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }).untrustedCertificate).toBe(true);
+    expect(classifyImapError({ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }).untrustedCertificate).toBe(true);
+    expect(classifyImapError({ tlsFailed: true, message: 'Server does not support STARTTLS' }).untrustedCertificate).toBe(false);
+    expect(classifyImapError({ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }).untrustedCertificate).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 // imapflow's errors mapped onto our five failure kinds. Authentication failures carry the RFC 5530
 // response code; a NO after a good login (163's "Unsafe Login" on SELECT) is not a rejection.
-import { CheckFailure, classifySocketError, isNetworkError, isTlsError } from '../check-failure.js';
+import { CheckFailure, classifySocketError, isCertificateError, isNetworkError, isTlsError } from '../check-failure.js';
 
 interface ImapError {
   code?: string;
@@ -34,7 +34,7 @@ export function classifyImapError(raw: unknown, context: { afterLogin?: boolean 
     });
   }
   if (error.tlsFailed || isTlsError(error)) {
-    return new CheckFailure('tls', `TLS failure: ${error.code ?? error.message ?? 'handshake failed'}`);
+    return new CheckFailure('tls', `TLS failure: ${error.code ?? error.message ?? 'handshake failed'}`, { untrustedCertificate: isCertificateError(error) });
   }
   if (error.code && TIMEOUT_CODES.has(error.code)) return new CheckFailure('timeout', 'the server did not answer in time');
   // Before the greeting a drop is the network's; imapflow marks those with the raw socket code.
