@@ -4,6 +4,7 @@ import { KeytarSecretStore, KeychainUnavailableError } from '../secrets/keytar-s
 import type { Environment } from './account-context.js';
 import { accountsAdd, accountsList, accountsRemove } from './commands/accounts.js';
 import { checkCommand } from './commands/check.js';
+import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
 import { EXIT } from './exit-codes.js';
 import { LineInput } from './line-input.js';
@@ -15,6 +16,8 @@ export const USAGE = `usage:
   mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--state DIR]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
+  mailbeacon migrate --from URL --to URL [--ca FILE] [--from-password-env NAME] [--to-password-env NAME]
+                     [--state DIR] [--dry-run] [--json]
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
      ?plaintext=1 allows plaintext on imap:// and pop3://; write "@" in a user name as %40.
 Password: the first stdin line with --password-stdin, else MAILBEACON_PASSWORD, else the keychain.`;
@@ -25,6 +28,11 @@ const OPTIONS = {
   state: { type: 'string' },
   json: { type: 'boolean', default: false },
   interval: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'from-password-env': { type: 'string' },
+  'to-password-env': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -36,6 +44,7 @@ const ALLOWED: Record<string, OptionName[]> = {
   'accounts add': ['ca', 'password-stdin', 'state', 'interval'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
+  migrate: ['from', 'to', 'ca', 'from-password-env', 'to-password-env', 'state', 'dry-run', 'json'],
 };
 
 function parseInterval(text: string | undefined): number | undefined {
@@ -69,6 +78,14 @@ export async function runCli(argv: string[], environment: Environment, write: (l
     }
   }
   const rest = positionals.slice(command.startsWith('accounts') ? 2 : 1);
+  if (command === 'migrate') {
+    if (rest.length !== 0) throw new UsageError('"migrate" takes --from URL and --to URL, no other arguments');
+    if (!values.from || !values.to) throw new UsageError('"migrate" needs both --from URL and --to URL');
+    return migrateCommand({
+      from: values.from, to: values.to, caFile: values.ca, fromPasswordEnv: values['from-password-env'],
+      toPasswordEnv: values['to-password-env'], stateDir: values.state, dryRun: values['dry-run'], json: values.json,
+    }, environment, write);
+  }
   const wantsUrl = command !== 'accounts list';
   if (wantsUrl && rest.length !== 1) throw new UsageError(`"${command}" takes exactly one account URL`);
   if (!wantsUrl && rest.length !== 0) throw new UsageError(`"${command}" takes no arguments`);

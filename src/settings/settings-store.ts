@@ -2,6 +2,7 @@
 // behind the SecretStore port). The app and the CLI share one implementation (conf).
 import type { AppSettings } from '../ipc/contract.js';
 import type { LoginControlMemory } from '../login-control/login-control.js';
+import type { MigrationState } from '../migration/migration-types.js';
 import type { DetectionState } from '../protocols/mail-session.js';
 
 export interface SavedAccount {
@@ -25,6 +26,8 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
 export interface AccountState {
   detection?: DetectionState | undefined;
   loginControl?: LoginControlMemory | undefined;
+  /** Migration of an old mailbox into this account. */
+  migration?: MigrationState | undefined;
 }
 
 export interface SettingsStore {

@@ -88,9 +88,11 @@ export class Pop3Client {
     if (!status.ok) throw this.loginRefused(status);
   }
 
-  /** The login part of the attempt is over: later commands are not bound by its deadline. */
-  finishAttempt(): void {
+  /** The login part of the attempt is over: later commands are not bound by its deadline, only by
+   * `idleTimeoutMs` of silence (a long migration must not hang on a stalled server). */
+  finishAttempt(idleTimeoutMs: number): void {
     this.deadline?.clear();
+    this.connection.setIdleTimeout(idleTimeoutMs);
   }
 
   async stat(): Promise<{ count: number; size: number }> {

@@ -73,6 +73,11 @@ export class Pop3Connection {
     this.attach(secure);
   }
 
+  /** Fails the connection as `timeout` after this long without any byte from the server. */
+  setIdleTimeout(ms: number): void {
+    this.raw.setTimeout(ms, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(ms / 1000)} s`)));
+  }
+
   send(line: string): void {
     if (this.failure) throw this.failure;
     this.socket.write(`${line}\r\n`);

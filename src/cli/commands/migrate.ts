@@ -1,0 +1,85 @@
+// `mailbeacon migrate --from URL --to URL`: copies the old mailbox into the new one; resumes after
+// an interruption; after completion copies only what arrived since (the catch-up re-sync).
+import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js';
+import { createLogger, SecretRegistry } from '../../log/redacting-logger.js';
+import { DEFAULT_MIGRATION_OPTIONS } from '../../migration/migration-types.js';
+import { runMigrationFor } from '../../migration/migration-run.js';
+import { openStore, readCaFile, type Environment } from '../account-context.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
+
+export const EXIT_SOME_FAILED = 6;
+
+export interface MigrateArgs {
+  from: string;
+  to: string;
+  caFile?: string | undefined;
+  fromPasswordEnv?: string | undefined;
+  toPasswordEnv?: string | undefined;
+  stateDir?: string | undefined;
+  dryRun: boolean;
+  json: boolean;
+}
+
+function passwordFrom(env: NodeJS.ProcessEnv, name: string | undefined, which: string): string {
+  const value = name ? env[name] : env.MAILBEACON_PASSWORD;
+  if (!value) {
+    throw new UsageError(name ? `the environment variable ${name} (--${which}-password-env) is empty or not set`
+      : `no password for the ${which} account: set MAILBEACON_PASSWORD or use --${which}-password-env NAME`);
+  }
+  return value;
+}
+
+export async function migrateCommand(args: MigrateArgs, environment: Environment, write: (line: string) => void): Promise<number> {
+  const from = parseAccountUrl(args.from);
+  const to = parseAccountUrl(args.to);
+  if (to.protocol !== 'imap') throw new UsageError('the new mailbox (--to) must be an IMAP account');
+  const ca = args.caFile ? readCaFile(args.caFile) : undefined;
+  const fromPassword = passwordFrom(environment.env, args.fromPasswordEnv, 'from');
+  const toPassword = passwordFrom(environment.env, args.toPasswordEnv, 'to');
+  const store = openStore(args.stateDir);
+  const registry = new SecretRegistry();
+  registry.add(fromPassword);
+  registry.add(toPassword);
+  const logger = createLogger({ secrets: registry, minLevel: 'error', write: environment.writeError });
+  let lastPrinted = 0;
+  const outcome = await runMigrationFor({
+    from: { endpoint: from, password: fromPassword, ca },
+    to: { endpoint: to, password: toPassword, ca },
+    stateDir: args.stateDir ?? store.directory,
+    store, logger,
+    options: { ...DEFAULT_MIGRATION_OPTIONS, dryRun: args.dryRun },
+    deadlineMs: environment.env.MAILBEACON_DEADLINE_MS ? Number(environment.env.MAILBEACON_DEADLINE_MS) : undefined,
+    onProgress: (progress) => {
+      // At most five lines a second, and always the first and the last.
+      const now = Date.now();
+      if (progress.done !== 0 && progress.done !== progress.total && now - lastPrinted < 200) return;
+      lastPrinted = now;
+      if (args.json) {
+        write(JSON.stringify({ event: 'progress', done: progress.done, total: progress.total, bytes: progress.bytes, totalBytes: progress.totalBytes }));
+      } else {
+        const eta = progress.etaSeconds === null ? '' : `, about ${Math.ceil(progress.etaSeconds)} s left`;
+        write(`${progress.done}/${progress.total} messages, ${(progress.bytes / 1e6).toFixed(1)}/${(progress.totalBytes / 1e6).toFixed(1)} MB, ${progress.rate.toFixed(0)} msg/s${eta} (${progress.folder})`);
+      }
+    },
+  });
+  const account = formatAccountUrl(to);
+  if (outcome.kind === 'failed') {
+    environment.writeError(`mailbeacon: migration into ${account} stopped: ${outcome.failure.message}`);
+    return exitCodeFor(outcome.failure.reason);
+  }
+  if (outcome.kind === 'stopped') return EXIT.ok;
+  if (args.dryRun) {
+    const { plan } = outcome;
+    if (args.json) write(JSON.stringify({ event: 'plan', messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy }));
+    else write(`would copy ${plan.toCopy.length} of ${plan.messages.length} messages (${(plan.bytesToCopy / 1e6).toFixed(1)} MB); ${plan.alreadyDone} already copied`);
+    return EXIT.ok;
+  }
+  if (args.json) {
+    write(JSON.stringify({ event: 'migrated', copied: outcome.copied, skipped: outcome.skipped, failed: outcome.failed, state: outcome.state }));
+  } else {
+    write(`${account}: copied ${outcome.copied}, already there ${outcome.skipped}, failed ${outcome.failed}`);
+    for (const failure of outcome.failures) write(`  not copied: ${failure.folder} ${failure.key} (${failure.size} bytes): ${failure.reason}`);
+  }
+  return outcome.failed > 0 ? EXIT_SOME_FAILED : EXIT.ok;
+}

@@ -1,0 +1,101 @@
+// The new mailbox: folders created as needed, APPEND with flags and INTERNALDATE, and a search that
+// recognises a message whose earlier APPEND may have landed before a crash.
+import type { ImapFlow } from 'imapflow';
+import { ImapSession } from '../protocols/imap/imap-session.js';
+import type { OpenSessionOptions } from '../protocols/mail-session.js';
+import type { FolderInfo } from './folder-mapping.js';
+import { headerHash } from './message-facts.js';
+
+export interface CopyProbe {
+  /** The trace header the copy would carry (`X-UIDL`), if the design adds one. */
+  trace?: { name: string; value: string } | undefined;
+  messageId?: string | undefined;
+  size: number;
+  headerHash: string;
+}
+
+export class AppendRefused extends Error {
+  override readonly name = 'AppendRefused';
+}
+
+export class ImapTarget {
+  folders: FolderInfo[] = [];
+  delimiter = '/';
+  private readonly known = new Set<string>();
+
+  private constructor(private readonly session: ImapSession) {}
+
+  static async open(options: OpenSessionOptions): Promise<ImapTarget> {
+    const target = new ImapTarget(await ImapSession.open(options));
+    const folders = await target.client.list();
+    target.folders = folders.map((folder) => ({ path: folder.path, delimiter: folder.delimiter, specialUse: folder.specialUse }));
+    target.delimiter = folders.find((folder) => folder.delimiter)?.delimiter ?? '/';
+    for (const folder of folders) target.known.add(folder.path);
+    return target;
+  }
+
+  private get client(): ImapFlow { return this.session.client; }
+
+  /** RFC 7889 APPENDLIMIT, when the server announces one. */
+  get appendLimit(): number | undefined {
+    const value = this.client.capabilities.get('APPENDLIMIT');
+    return typeof value === 'number' ? value : undefined;
+  }
+
+  async ensureFolder(path: string): Promise<void> {
+    if (this.known.has(path)) return;
+    try {
+      await this.client.mailboxCreate(path);
+    } catch (error) {
+      if ((error as { serverResponseCode?: string }).serverResponseCode !== 'ALREADYEXISTS') throw error;
+    }
+    this.known.add(path);
+  }
+
+  async uidValidity(path: string): Promise<string> {
+    const status = await this.client.status(path, { uidValidity: true });
+    return String(status ? status.uidValidity : '');
+  }
+
+  /** Resolves after the server's tagged OK; AppendRefused when the server says NO to this message. */
+  async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
+    try {
+      const result = await this.client.append(path, content, flags, date);
+      if (!result) throw new AppendRefused('the server did not accept the message');
+      return {
+        ...(result.uid !== undefined ? { uid: result.uid } : {}),
+        ...(result.uidValidity !== undefined ? { uidValidity: String(result.uidValidity) } : {}),
+      };
+    } catch (error) {
+      const failure = error as { responseStatus?: string; serverResponseCode?: string; responseText?: string; message?: string };
+      if (failure.responseStatus === 'NO' || failure.responseStatus === 'BAD' || failure.serverResponseCode === 'APPENDLIMIT') {
+        throw new AppendRefused(failure.responseText || failure.message || 'refused');
+      }
+      throw error;
+    }
+  }
+
+  /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */
+  async findCopies(path: string, probe: CopyProbe): Promise<number[]> {
+    if (!this.known.has(path)) return [];
+    const lock = await this.client.getMailboxLock(path);
+    try {
+      const query = probe.trace ? { header: { [probe.trace.name]: probe.trace.value } }
+        : probe.messageId ? { header: { 'message-id': probe.messageId } }
+          : { larger: probe.size - 1, smaller: probe.size + 1 };
+      const uids = await this.client.search(query, { uid: true });
+      if (!uids || uids.length === 0) return [];
+      const matches: number[] = [];
+      for await (const message of this.client.fetch(uids.join(','), { uid: true, size: true, headers: true }, { uid: true })) {
+        if (message.size === probe.size && message.headers && headerHash(message.headers) === probe.headerHash) matches.push(message.uid);
+      }
+      return matches;
+    } finally {
+      lock.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

@@ -1,0 +1,68 @@
+// Which source messages are in the target, persisted so a migration resumes after any crash with
+// nothing lost or duplicated. An append-only file of JSON lines, fsync'd per record:
+//   {"k":key,"s":"pending"}              written before an APPEND (its outcome is then unknown)
+//   {"k":key,"s":"done","u":uid,"v":uv}  written after the server's tagged OK (APPENDUID when given)
+//   {"k":key,"s":"failed","r":reason}    the server refused this message; the rest went on
+// The last record of a key wins. A torn last line (killed mid-write) is ignored.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type JournalEntry =
+  | { status: 'pending' }
+  | { status: 'done'; targetUid?: number | undefined; targetUidValidity?: string | undefined }
+  | { status: 'failed'; reason: string };
+
+export class MigrationJournal {
+  private readonly entries = new Map<string, JournalEntry>();
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    if (existsSync(path)) {
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (!line) continue;
+        let record: { k?: string; s?: string; u?: number; v?: string; r?: string };
+        try { record = JSON.parse(line) as typeof record; } catch { continue; }
+        if (!record.k) continue;
+        if (record.s === 'pending') this.entries.set(record.k, { status: 'pending' });
+        else if (record.s === 'done') this.entries.set(record.k, { status: 'done', targetUid: record.u, targetUidValidity: record.v });
+        else if (record.s === 'failed') this.entries.set(record.k, { status: 'failed', reason: record.r ?? '' });
+      }
+    }
+  }
+
+  get(key: string): JournalEntry | undefined { return this.entries.get(key); }
+
+  isDone(key: string): boolean { return this.entries.get(key)?.status === 'done'; }
+
+  /** Target UIDs already accounted for by a done source message, per target UIDVALIDITY. */
+  claimedTargetUids(uidValidity: string): Set<number> {
+    const claimed = new Set<number>();
+    for (const entry of this.entries.values()) {
+      if (entry.status === 'done' && entry.targetUid !== undefined && entry.targetUidValidity === uidValidity) claimed.add(entry.targetUid);
+    }
+    return claimed;
+  }
+
+  markPending(key: string): void { this.write(key, { status: 'pending' }, { k: key, s: 'pending' }); }
+
+  markDone(key: string, targetUid?: number, targetUidValidity?: string): void {
+    this.write(key, { status: 'done', targetUid, targetUidValidity }, { k: key, s: 'done', u: targetUid, v: targetUidValidity });
+  }
+
+  markFailed(key: string, reason: string): void { this.write(key, { status: 'failed', reason }, { k: key, s: 'failed', r: reason }); }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private write(key: string, entry: JournalEntry, record: object): void {
+    if (this.fd === undefined) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'a', 0o600);
+    }
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    fsyncSync(this.fd);
+    this.entries.set(key, entry);
+  }
+}

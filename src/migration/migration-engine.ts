@@ -1,0 +1,173 @@
+// Copies an old mailbox (POP3 or IMAP) into an IMAP mailbox, one message at a time, byte for byte,
+// resumable after any interruption with nothing lost or duplicated:
+// - a message is "done" only after the server's tagged OK, and the journal says so durably;
+// - before an APPEND the journal says "pending": after a crash between the two, the target is
+//   searched for the message (trace header, or Message-ID + size + header hash) and a copy no other
+//   source message has claimed counts as this one's;
+// - a message the server refuses is recorded and the rest go on; a dropped connection reconnects
+//   with backoff; a refused login stops (the login control's rule: never hammer a bad password).
+import { CheckFailure } from '../protocols/check-failure.js';
+import { mapFolder, type FolderInfo } from './folder-mapping.js';
+import type { CopyProbe, ImapTarget } from './imap-target.js';
+import { AppendRefused } from './imap-target.js';
+import type { MigrationJournal } from './journal.js';
+import { deliveryDate, headerHash, messageId } from './message-facts.js';
+import type { FailedMessage, MigrationOptions, MigrationProgress, MigrationReport, SourceMessage } from './migration-types.js';
+
+export interface SourceSession {
+  readonly kind: 'pop3' | 'imap';
+  list(): Promise<SourceMessage[]>;
+  read(message: SourceMessage, prefix: Buffer): Promise<Buffer>;
+  folderInfo?(path: string): FolderInfo;
+  close(): Promise<void>;
+}
+
+export interface MigrationPlan {
+  messages: SourceMessage[];
+  /** Not yet in the target. */
+  toCopy: SourceMessage[];
+  alreadyDone: number;
+  bytesToCopy: number;
+}
+
+export interface EngineDeps {
+  openSource: () => Promise<SourceSession>;
+  openTarget: () => Promise<ImapTarget>;
+  journal: MigrationJournal;
+  options: MigrationOptions;
+  onProgress?: (progress: MigrationProgress) => void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Consulted between messages: true pauses the run (it ends as resumable). */
+  shouldStop?: () => boolean;
+  /** How often a lost connection is retried before the run ends as failing. */
+  maxReconnects?: number;
+}
+
+export class MigrationStopped extends Error {
+  override readonly name = 'MigrationStopped';
+}
+
+const TRACE_HEADER = 'X-UIDL';
+
+export function planMigration(messages: SourceMessage[], journal: MigrationJournal): MigrationPlan {
+  const toCopy = messages.filter((message) => !journal.isDone(message.key));
+  return {
+    messages, toCopy, alreadyDone: messages.length - toCopy.length,
+    bytesToCopy: toCopy.reduce((sum, message) => sum + message.size, 0),
+  };
+}
+
+/** The trace header is one line prepended to the unchanged message (RFC 5322 allows any order). */
+export function tracePrefix(message: SourceMessage, options: MigrationOptions, sourceKind: 'pop3' | 'imap'): Buffer {
+  if (!options.traceHeader || sourceKind !== 'pop3' || !message.uidl) return Buffer.alloc(0);
+  return Buffer.from(`${TRACE_HEADER}: ${message.uidl}\r\n`, 'latin1');
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  if (error instanceof CheckFailure) return error.reason !== 'rejected' && error.reason !== 'tls';
+  const code = (error as { code?: string }).code;
+  return code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ECONNRESET' || code === 'EPIPE'
+    || code === 'ETIMEOUT' || code === 'ECONNREFUSED';
+}
+
+export async function runMigration(deps: EngineDeps): Promise<MigrationReport & { plan: MigrationPlan }> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { journal, options } = deps;
+  let source = await deps.openSource();
+  let target: ImapTarget | undefined;
+  try {
+    let plan = planMigration(await source.list(), journal);
+    if (options.dryRun) {
+      return { plan, copied: 0, skipped: plan.alreadyDone, failed: 0, failures: [], state: 'complete' };
+    }
+    target = await deps.openTarget();
+    const started = now();
+    const progress = { done: 0, bytes: 0 };
+    let copied = 0;
+    let skipped = plan.alreadyDone;
+    const failures: FailedMessage[] = [];
+    let reconnects = 0;
+
+    const report = (folder: string): void => {
+      const seconds = Math.max((now() - started) / 1000, 0.001);
+      const rate = progress.done / seconds;
+      deps.onProgress?.({
+        done: progress.done, total: plan.toCopy.length, bytes: progress.bytes, totalBytes: plan.bytesToCopy,
+        rate, etaSeconds: rate > 0 ? (plan.toCopy.length - progress.done) / rate : null, folder,
+      });
+    };
+    report(plan.toCopy[0]?.folder ?? 'INBOX');
+
+    for (let index = 0; index < plan.toCopy.length;) {
+      if (deps.shouldStop?.()) throw new MigrationStopped('paused');
+      const message = plan.toCopy[index]!;
+      try {
+        const outcome = await copyOne(message, source, target, journal, options);
+        if (outcome.kind === 'copied') copied += 1;
+        else if (outcome.kind === 'found') skipped += 1;
+        else failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
+        progress.done += 1;
+        progress.bytes += message.size;
+        report(message.folder);
+        index += 1;
+      } catch (error) {
+        if (!isConnectionLoss(error) || reconnects >= (deps.maxReconnects ?? 6)) throw error;
+        reconnects += 1;
+        await sleep(Math.min(1000 * 2 ** (reconnects - 1), 30_000));
+        await Promise.allSettled([source.close(), target.close()]);
+        source = await deps.openSource();
+        target = await deps.openTarget();
+        // Message numbers (POP3) may have changed; keys have not.
+        const fresh = new Map((await source.list()).map((item) => [item.key, item]));
+        plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
+      }
+    }
+    return { plan, copied, skipped, failed: failures.length, failures, state: failures.length === 0 ? 'complete' : 'failing' };
+  } finally {
+    await Promise.allSettled([source.close(), target?.close()]);
+    journal.close();
+  }
+}
+
+type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'failed'; reason: string };
+
+async function copyOne(message: SourceMessage, source: SourceSession, target: ImapTarget, journal: MigrationJournal, options: MigrationOptions): Promise<Outcome> {
+  const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
+  const prefix = tracePrefix(message, options, source.kind);
+  const limit = target.appendLimit;
+  if (limit !== undefined && message.size + prefix.length > limit) {
+    const reason = `too large for the new mailbox (${message.size} bytes, limit ${limit})`;
+    journal.markFailed(message.key, reason);
+    return { kind: 'failed', reason };
+  }
+  await target.ensureFolder(folder);
+  const content = await source.read(message, prefix);
+  if (journal.get(message.key)?.status === 'pending') {
+    // An earlier run may have appended it and died before writing "done": look before copying.
+    const probe: CopyProbe = {
+      trace: prefix.length > 0 ? { name: TRACE_HEADER, value: message.uidl! } : undefined,
+      messageId: messageId(content), size: content.length, headerHash: headerHash(content),
+    };
+    const uidValidity = await target.uidValidity(folder);
+    const claimed = journal.claimedTargetUids(uidValidity);
+    const unclaimed = (await target.findCopies(folder, probe)).filter((uid) => !claimed.has(uid));
+    if (unclaimed.length > 0) {
+      journal.markDone(message.key, unclaimed[0], uidValidity);
+      return { kind: 'found' };
+    }
+  }
+  const flags = source.kind === 'pop3' ? (options.pop3Seen ? ['\\Seen'] : []) : message.flags ?? [];
+  const date = message.internalDate ?? deliveryDate(content);
+  journal.markPending(message.key);
+  try {
+    const appended = await target.append(folder, content, flags, date);
+    journal.markDone(message.key, appended.uid, appended.uidValidity);
+    return { kind: 'copied' };
+  } catch (error) {
+    if (!(error instanceof AppendRefused)) throw error;
+    journal.markFailed(message.key, error.message);
+    return { kind: 'failed', reason: error.message };
+  }
+}

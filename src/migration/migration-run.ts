@@ -1,0 +1,75 @@
+// One migration of one (source, target) pair as the CLI and the app run it: sessions opened with
+// the account rules, the journal in the state dir, the state persisted as it changes.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { formatAccountUrl, type AccountEndpoint } from '../account/account-url.js';
+import type { Logger } from '../log/redacting-logger.js';
+import { CheckFailure } from '../protocols/check-failure.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { ImapSource } from './imap-source.js';
+import { ImapTarget } from './imap-target.js';
+import { MigrationJournal } from './journal.js';
+import { MigrationStopped, runMigration, type MigrationPlan } from './migration-engine.js';
+import type { MigrationOptions, MigrationProgress, MigrationReport } from './migration-types.js';
+import { Pop3Source } from './pop3-source.js';
+
+export interface Side { endpoint: AccountEndpoint; password: string; ca?: string | undefined; pinnedFingerprint?: string | undefined }
+
+export interface MigrationRunOptions {
+  from: Side;
+  to: Side;
+  stateDir: string;
+  store: SettingsStore;
+  logger: Logger;
+  options: MigrationOptions;
+  deadlineMs?: number;
+  onProgress?: (progress: MigrationProgress) => void;
+  shouldStop?: () => boolean;
+}
+
+export type MigrationOutcome =
+  | ({ kind: 'finished' } & MigrationReport & { plan: MigrationPlan })
+  | { kind: 'stopped' }
+  | { kind: 'failed'; failure: CheckFailure };
+
+export function journalPath(stateDir: string, from: AccountEndpoint, to: AccountEndpoint): string {
+  const pair = createHash('sha256').update(`${formatAccountUrl(from)}\n${formatAccountUrl(to)}`).digest('hex').slice(0, 32);
+  return join(stateDir, 'migrations', `${pair}.jsonl`);
+}
+
+export async function runMigrationFor(run: MigrationRunOptions): Promise<MigrationOutcome> {
+  const targetUrl = formatAccountUrl(run.to.endpoint);
+  const setState = (status: 'running' | 'failing' | 'complete', extra: Record<string, unknown> = {}): void => {
+    if (run.options.dryRun) return;
+    run.store.updateAccountState(targetUrl, { migration: { status, updatedAt: Date.now(), ...extra } });
+  };
+  const sessionOptions = (side: Side) => ({
+    endpoint: side.endpoint, password: side.password, ca: side.ca, pinnedFingerprint: side.pinnedFingerprint,
+    deadlineMs: run.deadlineMs ?? 45_000, logger: run.logger,
+  });
+  setState('running');
+  try {
+    const report = await runMigration({
+      openSource: () => (run.from.endpoint.protocol === 'pop3' ? Pop3Source.open(sessionOptions(run.from)) : ImapSource.open(sessionOptions(run.from))),
+      openTarget: () => ImapTarget.open(sessionOptions(run.to)),
+      journal: new MigrationJournal(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
+      options: run.options,
+      ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+      ...(run.shouldStop ? { shouldStop: run.shouldStop } : {}),
+    });
+    setState(report.state, {
+      copied: report.copied, skipped: report.skipped, failed: report.failed,
+      ...(report.state === 'failing' ? { reason: `${report.failed} message(s) could not be copied` } : {}),
+    });
+    return { kind: 'finished', ...report };
+  } catch (error) {
+    if (error instanceof MigrationStopped) {
+      setState('running', { reason: 'paused' });
+      return { kind: 'stopped' };
+    }
+    const failure = error instanceof CheckFailure ? error
+      : new CheckFailure('network', (error as Error).message);
+    setState('failing', { reason: failure.message });
+    return { kind: 'failed', failure };
+  }
+}
