@@ -49,7 +49,16 @@ async function run(): Promise<void> {
     now: Date.now,
     random: Math.random,
     timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
-    push: (channel, payload) => window.send(channel, payload),
+    push: (channel, payload) => {
+      window.send(channel, payload);
+      // The taskbar/dock shows a running migration's progress too.
+      if (channel === 'migration-progress') {
+        const { done, total } = payload as { done: number; total: number };
+        window.setProgress(total > 0 ? done / total : 0);
+      } else if (channel === 'migration-changed' && !(payload as { active: boolean }).active) {
+        window.setProgress(-1);
+      }
+    },
     onSettingsChanged: () => { void applySettings(); },
     onTray: (summary) => { lastSummary = summary; shell.tray?.update(summary, Date.now()); },
     notify: (notification) => {

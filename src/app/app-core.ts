@@ -3,7 +3,9 @@
 // notifications and the tray summary. Everything platform-specific comes in through ports, so the
 // Electron shell and the browser-test bridge drive exactly this code.
 import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
-import type { AccountInput, AccountView, AppSettings, Pending, PushChannel, PushOf, TestResult } from '../ipc/contract.js';
+import type {
+  AccountInput, AccountView, AppSettings, MigrationPlanView, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
+} from '../ipc/contract.js';
 import type { Logger } from '../log/redacting-logger.js';
 import type { TrayState } from '../login-control/login-control.js';
 import type { CertificateInfo } from '../protocols/certificate.js';
@@ -14,6 +16,7 @@ import type { SavedAccount, SettingsStore } from '../settings/settings-store.js'
 import { AccountWatcher } from '../watch/account-watcher.js';
 import { CheckRunner } from '../watch/check-runner.js';
 import type { WatchEvent } from '../watch/watch-events.js';
+import { MigrationManager } from './migration-manager.js';
 import { AnnouncedMessages, planNotifications, type PlannedNotification } from './notification-planner.js';
 import { summariseTray, type TraySummary } from './tray-summary.js';
 
@@ -61,19 +64,32 @@ export class AppCore {
   private readonly pendingCredentials = new Map<string, string>();
   private readonly pendingCertificates = new Map<string, CertificateInfo>();
   private readonly announced = new AnnouncedMessages();
+  readonly migrations: MigrationManager;
 
-  constructor(private readonly deps: AppCoreDeps) {}
+  constructor(private readonly deps: AppCoreDeps) {
+    this.migrations = new MigrationManager({
+      store: deps.store, secrets: deps.secrets, logger: deps.logger, registerSecret: deps.registerSecret,
+      push: deps.push, deadlineMs: deps.deadlineMs,
+    });
+  }
 
   start(): void {
     for (const saved of this.deps.store.listAccounts()) this.startAccount(saved);
     this.publishTray();
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     const closing = [...this.accounts.values()].map((runtime) => this.stopRuntime(runtime));
     this.accounts.clear();
-    return Promise.all(closing).then(() => undefined);
+    await Promise.all([...closing, this.migrations.stopAll()]);
   }
+
+  migration(url: string): MigrationView { return this.migrations.view(url, this.runtime(url).endpoint); }
+  planMigration(url: string, source: MigrationSourceInput): Promise<MigrationPlanView> { return this.migrations.plan(url, this.runtime(url).endpoint, source); }
+  startMigration(url: string, source: MigrationSourceInput): Promise<MigrationView> { return this.migrations.start(url, this.runtime(url).endpoint, source); }
+  pauseMigration(url: string): void { this.runtime(url); this.migrations.pause(url); }
+  resumeMigration(url: string): Promise<MigrationView> { return this.migrations.resume(url, this.runtime(url).endpoint); }
+  retireMigration(url: string): MigrationView { return this.migrations.retire(url, this.runtime(url).endpoint); }
 
   listAccounts(): AccountView[] {
     return [...this.accounts.values()].map((runtime) => this.view(runtime));
@@ -247,6 +263,8 @@ export class AppCore {
         this.pendingCertificates.delete(url);
         if (event.new.length > 0) this.announce(runtime, event.new);
         runtime.baselined = true;
+        // A good login: the moment the organisation's migration starts, or a finished one re-syncs.
+        this.migrations.afterCheck(url, runtime.endpoint);
         break;
       }
       case 'login-failed':

@@ -24,5 +24,11 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'settings:get': () => core.settings(),
     'settings:set': (settings) => core.saveSettings(settings),
     'app:open-link': ({ link }) => platform.openLink(link),
+    'migration:get': ({ url }) => core.migration(url),
+    'migration:plan': ({ url, source }) => core.planMigration(url, source),
+    'migration:start': ({ url, source }) => core.startMigration(url, source),
+    'migration:pause': ({ url }) => core.pauseMigration(url),
+    'migration:resume': ({ url }) => core.resumeMigration(url),
+    'migration:retire': ({ url }) => core.retireMigration(url),
   };
 }

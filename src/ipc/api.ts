@@ -20,6 +20,12 @@ export const apiMethods = {
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   openLink: 'app:open-link',
+  getMigration: 'migration:get',
+  planMigration: 'migration:plan',
+  startMigration: 'migration:start',
+  pauseMigration: 'migration:pause',
+  resumeMigration: 'migration:resume',
+  retireMigration: 'migration:retire',
 } as const satisfies Record<string, InvokeChannel>;
 
 export const apiEvents = {
@@ -30,6 +36,7 @@ export const apiEvents = {
   onCertificateUntrusted: 'certificate-untrusted',
   onSettingsChanged: 'settings-changed',
   onMigrationProgress: 'migration-progress',
+  onMigrationChanged: 'migration-changed',
 } as const satisfies Record<string, PushChannel>;
 
 type MethodOf<C extends InvokeChannel> = RequestOf<C> extends undefined

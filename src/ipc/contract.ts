@@ -13,12 +13,13 @@ export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 const webLink = z.string().max(2048).refine((value) => value === '' || /^(https?:\/\/|mailto:)/i.test(value), {
   message: 'must start with http://, https:// or mailto:',
 });
+const hostName = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or an IP address');
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 export const AccountInputSchema = z.object({
   user: z.string().trim().min(1).max(320),
   protocol: ProtocolSchema,
-  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or an IP address'),
+  host: hostName,
   port: z.number().int().min(1).max(65535),
   security: SecuritySchema,
   /** Plaintext must be chosen twice: the security setting and this explicit acknowledgement. */
@@ -74,6 +75,43 @@ export const PendingSchema = z.object({
   certificates: z.array(CertificateSchema.extend({ url: z.string() })),
 });
 
+export const MigrationProgressSchema = z.object({
+  done: z.number(), total: z.number(), bytes: z.number(), totalBytes: z.number(),
+  rate: z.number(), etaSeconds: z.number().nullable(), folder: z.string(),
+});
+
+export const MigrationViewSchema = z.object({
+  url: z.string(),
+  status: z.enum(['not-started', 'running', 'failing', 'complete']),
+  reason: z.string().nullable(),
+  /** The old mailbox, once chosen (or given by policy). */
+  source: z.string().nullable(),
+  /** The old server the organisation's policy names for this account, if any. */
+  policySource: z.string().nullable(),
+  retired: z.boolean(),
+  active: z.boolean(),
+  copied: z.number().nullable(),
+  skipped: z.number().nullable(),
+  failed: z.number().nullable(),
+  failures: z.array(z.object({ key: z.string(), folder: z.string(), size: z.number(), reason: z.string() })),
+  progress: MigrationProgressSchema.nullable(),
+});
+
+/** The old mailbox as the wizard enters it; user and password default to the account's. */
+export const MigrationSourceSchema = z.object({
+  protocol: ProtocolSchema,
+  host: hostName,
+  port: z.number().int().min(1).max(65535),
+  security: SecuritySchema,
+  plaintextRiskAccepted: z.boolean(),
+  user: z.string().trim().max(320),
+  password: z.string().max(1024),
+}).refine((input) => input.security !== 'plaintext' || input.plaintextRiskAccepted, {
+  message: 'plaintext needs the "I understand the risk" confirmation', path: ['plaintextRiskAccepted'],
+});
+
+export const MigrationPlanSchema = z.object({ messages: z.number(), toCopy: z.number(), alreadyDone: z.number(), bytes: z.number() });
+
 const target = z.object({ url: z.string().min(1) });
 const optionalTarget = z.object({ url: z.string().min(1).optional() });
 const nothing = z.undefined();
@@ -99,6 +137,12 @@ export const invokeContract = {
   'settings:get': { request: nothing, response: SettingsSchema },
   'settings:set': { request: SettingsSchema, response: SettingsSchema },
   'app:open-link': { request: z.object({ link: webLink.refine((value) => value !== '') }), response: nothing },
+  'migration:get': { request: target, response: MigrationViewSchema },
+  'migration:plan': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationPlanSchema },
+  'migration:start': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationViewSchema },
+  'migration:pause': { request: target, response: nothing },
+  'migration:resume': { request: target, response: MigrationViewSchema },
+  'migration:retire': { request: target, response: MigrationViewSchema },
 } as const;
 
 export const MessageSummarySchema = z.object({ id: z.string(), from: z.string(), subject: z.string(), date: z.string().nullable() });
@@ -111,9 +155,8 @@ export const pushContract = {
   'credentials-needed': z.object({ url: z.string(), message: z.string() }),
   'certificate-untrusted': CertificateSchema.extend({ url: z.string() }),
   'settings-changed': SettingsSchema,
-  'migration-progress': z.object({
-    url: z.string(), done: z.number(), total: z.number(), bytes: z.number(), totalBytes: z.number(),
-  }),
+  'migration-progress': MigrationProgressSchema.extend({ url: z.string() }),
+  'migration-changed': MigrationViewSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -128,6 +171,9 @@ export type AppSettings = z.output<typeof SettingsSchema>;
 export type TestResult = z.output<typeof TestResultSchema>;
 export type Pending = z.output<typeof PendingSchema>;
 export type CertificateView = z.output<typeof CertificateSchema>;
+export type MigrationView = z.output<typeof MigrationViewSchema>;
+export type MigrationSourceInput = z.output<typeof MigrationSourceSchema>;
+export type MigrationPlanView = z.output<typeof MigrationPlanSchema>;
 
 export class ContractError extends Error {
   override readonly name = 'ContractError';

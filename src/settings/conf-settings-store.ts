@@ -10,6 +10,8 @@ interface SettingsFile {
   app: AppSettings;
   /** host:port → SHA-256 fingerprint the user chose to trust. */
   trustedCertificates: Record<string, string>;
+  domainsMigrated: string[];
+  policyPath?: string;
 }
 interface StateFile { accounts: Record<string, AccountState> }
 
@@ -22,7 +24,7 @@ export class ConfSettingsStore implements SettingsStore {
   /** `dir` undefined = the platform's app data dir (the same one the desktop app uses). */
   constructor(dir?: string) {
     const common = { projectName: APP_NAME, projectSuffix: '', ...(dir ? { cwd: dir } : {}) };
-    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [], app: DEFAULT_APP_SETTINGS, trustedCertificates: {} } });
+    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [], app: DEFAULT_APP_SETTINGS, trustedCertificates: {}, domainsMigrated: [] } });
     this.state = new Conf<StateFile>({ ...common, configName: 'state', defaults: { accounts: {} } });
   }
 
@@ -75,5 +77,19 @@ export class ConfSettingsStore implements SettingsStore {
 
   trustFingerprint(hostPort: string, fingerprint256: string): void {
     this.settings.set('trustedCertificates', { ...this.settings.get('trustedCertificates'), [hostPort]: fingerprint256 });
+  }
+
+  domainsMigrated(): string[] {
+    return this.settings.get('domainsMigrated') ?? [];
+  }
+
+  markDomainMigrated(domain: string): void {
+    const done = new Set(this.domainsMigrated());
+    done.add(domain);
+    this.settings.set('domainsMigrated', [...done]);
+  }
+
+  policyPath(): string | undefined {
+    return this.settings.get('policyPath');
   }
 }

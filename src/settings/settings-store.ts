@@ -28,9 +28,13 @@ export interface AccountState {
   loginControl?: LoginControlMemory | undefined;
   /** Migration of an old mailbox into this account. */
   migration?: MigrationState | undefined;
+  /** The old mailbox (canonical URL) once one was chosen or given by policy; retired = stop re-syncing. */
+  migrationSource?: { url: string; retired: boolean } | undefined;
 }
 
 export interface SettingsStore {
+  /** Where settings, state and migration journals live. */
+  readonly directory: string;
   listAccounts(): SavedAccount[];
   findAccount(url: string): SavedAccount | undefined;
   saveAccount(account: SavedAccount): void;
@@ -43,4 +47,9 @@ export interface SettingsStore {
   /** The certificate fingerprint the user trusted for `host:port`. */
   trustedFingerprint(hostPort: string): string | undefined;
   trustFingerprint(hostPort: string, fingerprint256: string): void;
+  /** Domains whose organisation migration finished for every account here: switched off locally. */
+  domainsMigrated(): string[];
+  markDomainMigrated(domain: string): void;
+  /** Path of an organisation policy file given in settings (else policy.json in the data dir). */
+  policyPath(): string | undefined;
 }

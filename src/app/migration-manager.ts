@@ -1,0 +1,217 @@
+// Migrations as the desktop app runs them: started by the user (the wizard) or by the
+// organisation's policy at an account's first successful login; paused and resumed; re-synced on
+// later checks until the old mailbox is retired; and, once every account of a policy domain here
+// is complete, the domain's migration switched off locally (CN103490983A, step 4).
+import { join } from 'node:path';
+import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
+import type { MigrationPlanView, MigrationSourceInput, MigrationView, PushChannel, PushOf } from '../ipc/contract.js';
+import type { Logger } from '../log/redacting-logger.js';
+import { runMigrationFor, type MigrationOutcome } from '../migration/migration-run.js';
+import { DEFAULT_MIGRATION_OPTIONS, type FailedMessage, type MigrationProgress } from '../migration/migration-types.js';
+import { domainOf, loadPolicy, policySourceFor, type Policy } from '../migration/policy.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+
+export interface MigrationManagerDeps {
+  store: SettingsStore;
+  secrets: SecretStore;
+  logger: Logger;
+  registerSecret: (secret: string) => void;
+  push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
+  deadlineMs?: number | undefined;
+}
+
+interface Active { stop: boolean; progress: MigrationProgress | null; done: Promise<void> }
+
+/** Where a different password for an old mailbox is kept in the keychain. */
+const sourceSecretKey = (sourceUrl: string): string => `migration-source:${sourceUrl}`;
+
+export class MigrationManager {
+  private readonly active = new Map<string, Active>();
+  private readonly lastFailures = new Map<string, FailedMessage[]>();
+
+  constructor(private readonly deps: MigrationManagerDeps) {}
+
+  policy(): Policy | undefined {
+    const path = this.deps.store.policyPath() ?? join(this.deps.store.directory, 'policy.json');
+    try {
+      return loadPolicy(path);
+    } catch (error) {
+      this.deps.logger.error({ msg: 'organisation policy ignored', reason: (error as Error).message });
+      return undefined;
+    }
+  }
+
+  /** The policy's old server for this account, unless its domain was already switched off here. */
+  policySource(endpoint: AccountEndpoint): AccountEndpoint | undefined {
+    const domain = domainOf(endpoint.user);
+    if (!domain || this.deps.store.domainsMigrated().includes(domain)) return undefined;
+    return policySourceFor(this.policy(), endpoint.user);
+  }
+
+  view(url: string, endpoint: AccountEndpoint): MigrationView {
+    const state = this.deps.store.accountState(url);
+    const migration = state.migration;
+    const active = this.active.get(url);
+    const policySource = this.policySource(endpoint);
+    return {
+      url,
+      status: migration?.status ?? 'not-started',
+      reason: migration?.reason ?? null,
+      source: state.migrationSource?.url ?? null,
+      policySource: policySource ? formatAccountUrl(policySource) : null,
+      retired: state.migrationSource?.retired ?? false,
+      active: active !== undefined,
+      copied: migration?.copied ?? null,
+      skipped: migration?.skipped ?? null,
+      failed: migration?.failed ?? null,
+      failures: this.lastFailures.get(url) ?? [],
+      progress: active?.progress ?? null,
+    };
+  }
+
+  /** Dry run: what would be copied, nothing written. */
+  async plan(url: string, endpoint: AccountEndpoint, input: MigrationSourceInput): Promise<MigrationPlanView> {
+    const source = sourceEndpoint(input, endpoint);
+    const outcome = await this.run(url, endpoint, source, await this.sourcePassword(url, source, input.password), true);
+    if (outcome.kind === 'failed') throw new Error(outcome.failure.message);
+    if (outcome.kind !== 'finished') throw new Error('the dry run was interrupted');
+    const { plan } = outcome;
+    return { messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy };
+  }
+
+  async start(url: string, endpoint: AccountEndpoint, input: MigrationSourceInput): Promise<MigrationView> {
+    const source = sourceEndpoint(input, endpoint);
+    const sourceUrl = formatAccountUrl(source);
+    if (input.password) {
+      this.deps.registerSecret(input.password);
+      await this.deps.secrets.setPassword(sourceSecretKey(sourceUrl), input.password);
+    }
+    this.deps.store.updateAccountState(url, { migrationSource: { url: sourceUrl, retired: false } });
+    this.launch(url, endpoint, source);
+    return this.view(url, endpoint);
+  }
+
+  pause(url: string): void {
+    const active = this.active.get(url);
+    if (active) active.stop = true;
+  }
+
+  async resume(url: string, endpoint: AccountEndpoint): Promise<MigrationView> {
+    const saved = this.deps.store.accountState(url).migrationSource;
+    if (!saved) throw new Error('no old mailbox has been chosen for this account yet');
+    this.launch(url, endpoint, parseAccountUrl(saved.url));
+    return this.view(url, endpoint);
+  }
+
+  /** The user is done with the old mailbox: no more catch-up re-syncs. */
+  retire(url: string, endpoint: AccountEndpoint): MigrationView {
+    const saved = this.deps.store.accountState(url).migrationSource;
+    if (saved) this.deps.store.updateAccountState(url, { migrationSource: { ...saved, retired: true } });
+    this.pause(url);
+    return this.view(url, endpoint);
+  }
+
+  /**
+   * After each successful check of an account: start the policy's migration at the first login,
+   * resume one a crash interrupted, or re-sync a finished one (mail still sent to the old address).
+   */
+  afterCheck(url: string, endpoint: AccountEndpoint): void {
+    if (this.active.has(url)) return;
+    const state = this.deps.store.accountState(url);
+    const saved = state.migrationSource;
+    if (!saved) {
+      const fromPolicy = this.policySource(endpoint);
+      if (fromPolicy && state.migration?.status !== 'complete') {
+        this.deps.store.updateAccountState(url, { migrationSource: { url: formatAccountUrl(fromPolicy), retired: false } });
+        this.launch(url, endpoint, fromPolicy);
+      }
+      return;
+    }
+    if (saved.retired) return;
+    const status = state.migration?.status;
+    if (status === 'complete' || (status === 'running' && state.migration?.reason !== 'paused')) {
+      this.launch(url, endpoint, parseAccountUrl(saved.url));
+    }
+  }
+
+  /** Waits for every running migration (tests, quitting). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.active.values()].map((active) => active.done));
+  }
+
+  async stopAll(): Promise<void> {
+    for (const active of this.active.values()) active.stop = true;
+    await this.settle();
+  }
+
+  private launch(url: string, endpoint: AccountEndpoint, source: AccountEndpoint): void {
+    if (this.active.has(url)) return;
+    const active: Active = { stop: false, progress: null, done: Promise.resolve() };
+    this.active.set(url, active);
+    active.done = (async () => {
+      try {
+        const password = await this.sourcePassword(url, source, '');
+        const outcome = await this.run(url, endpoint, source, password, false, active);
+        if (outcome.kind === 'finished') {
+          this.lastFailures.set(url, outcome.failures);
+          if (outcome.state === 'complete') this.switchOffCompletedDomain(endpoint);
+        }
+      } catch (error) {
+        this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: (error as Error).message, updatedAt: Date.now() } });
+      } finally {
+        this.active.delete(url);
+        this.deps.push('migration-changed', this.view(url, endpoint));
+      }
+    })();
+    this.deps.push('migration-changed', this.view(url, endpoint));
+  }
+
+  private async run(url: string, endpoint: AccountEndpoint, source: AccountEndpoint, sourcePassword: string, dryRun: boolean, active?: Active): Promise<MigrationOutcome> {
+    const targetPassword = await this.deps.secrets.getPassword(url);
+    if (!targetPassword) throw new Error('no password in the keychain for this account');
+    this.deps.registerSecret(targetPassword);
+    const pin = (side: AccountEndpoint) => this.deps.store.trustedFingerprint(`${side.host}:${side.port}`);
+    return runMigrationFor({
+      from: { endpoint: source, password: sourcePassword || targetPassword, pinnedFingerprint: pin(source) },
+      to: { endpoint, password: targetPassword, pinnedFingerprint: pin(endpoint), ca: this.deps.store.findAccount(url)?.ca },
+      stateDir: this.deps.store.directory,
+      store: this.deps.store,
+      logger: this.deps.logger,
+      options: { ...DEFAULT_MIGRATION_OPTIONS, dryRun },
+      ...(this.deps.deadlineMs ? { deadlineMs: this.deps.deadlineMs } : {}),
+      ...(active ? {
+        shouldStop: () => active.stop,
+        onProgress: (progress: MigrationProgress) => {
+          active.progress = progress;
+          this.deps.push('migration-progress', { url, ...progress });
+        },
+      } : {}),
+    });
+  }
+
+  private async sourcePassword(url: string, source: AccountEndpoint, given: string): Promise<string> {
+    if (given) return given;
+    const kept = await this.deps.secrets.getPassword(sourceSecretKey(formatAccountUrl(source)));
+    if (kept) this.deps.registerSecret(kept);
+    return kept ?? '';
+  }
+
+  /** When every account of a policy domain on this machine is complete, stop consulting the policy. */
+  private switchOffCompletedDomain(endpoint: AccountEndpoint): void {
+    const domain = domainOf(endpoint.user);
+    if (!domain || !this.policy()?.domains[domain] || this.deps.store.domainsMigrated().includes(domain)) return;
+    const ofDomain = this.deps.store.listAccounts().filter((account) => domainOf(parseAccountUrl(account.url).user) === domain);
+    if (ofDomain.every((account) => this.deps.store.accountState(account.url).migration?.status === 'complete')) {
+      this.deps.store.markDomainMigrated(domain);
+      this.deps.logger.info({ msg: 'organisation migration complete on this machine; switched off', domain });
+    }
+  }
+}
+
+function sourceEndpoint(input: MigrationSourceInput, account: AccountEndpoint): AccountEndpoint {
+  return parseAccountUrl(formatAccountUrl({
+    protocol: input.protocol, security: input.security, host: input.host.replace(/^\[|\]$/g, ''), port: input.port,
+    user: input.user || account.user,
+  }));
+}
