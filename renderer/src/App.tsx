@@ -9,9 +9,10 @@ import { AccountForm } from './components/AccountForm.js';
 import { AccountList } from './components/AccountList.js';
 import { CertificateDialog } from './components/CertificateDialog.js';
 import { CredentialsDialog } from './components/CredentialsDialog.js';
+import { MigrationWizard } from './components/MigrationWizard.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 
-type Screen = { kind: 'accounts' } | { kind: 'settings' } | { kind: 'add' } | { kind: 'edit'; account: AccountView };
+type Screen = { kind: 'accounts' } | { kind: 'settings' } | { kind: 'add' } | { kind: 'edit'; account: AccountView } | { kind: 'migrate'; account: AccountView };
 
 export function App() {
   const { t } = useTranslation();
@@ -67,9 +68,11 @@ export function App() {
       </header>
       <main>
         {screen.kind === 'accounts' && (
-          <AccountList accounts={accounts} onAdd={() => setScreen({ kind: 'add' })} onEdit={(account) => setScreen({ kind: 'edit', account })} />
+          <AccountList accounts={accounts} onAdd={() => setScreen({ kind: 'add' })} onEdit={(account) => setScreen({ kind: 'edit', account })}
+            onMigrate={(account) => setScreen({ kind: 'migrate', account })} />
         )}
         {screen.kind === 'settings' && settings && <SettingsPanel settings={settings} onSaved={setSettings} />}
+        {screen.kind === 'migrate' && <MigrationWizard account={accountOf(screen.account.url) ?? screen.account} onClose={() => setScreen({ kind: 'accounts' })} />}
         {(screen.kind === 'add' || screen.kind === 'edit') && (
           <AccountForm
             existing={screen.kind === 'edit' ? screen.account : undefined}

@@ -27,6 +27,7 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'migration:get': ({ url }) => core.migration(url),
     'migration:plan': ({ url, source }) => core.planMigration(url, source),
     'migration:start': ({ url, source }) => core.startMigration(url, source),
+    'migration:trust-certificate': ({ url, fingerprint256 }) => core.migrations.trustSourceCertificate(url, fingerprint256),
     'migration:pause': ({ url }) => core.pauseMigration(url),
     'migration:resume': ({ url }) => core.resumeMigration(url),
     'migration:retire': ({ url }) => core.retireMigration(url),

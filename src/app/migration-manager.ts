@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import type { MigrationPlanView, MigrationSourceInput, MigrationView, PushChannel, PushOf } from '../ipc/contract.js';
 import type { Logger } from '../log/redacting-logger.js';
+import type { CertificateInfo } from '../protocols/certificate.js';
 import { runMigrationFor, type MigrationOutcome } from '../migration/migration-run.js';
 import { DEFAULT_MIGRATION_OPTIONS, type FailedMessage, type MigrationProgress } from '../migration/migration-types.js';
 import { domainOf, loadPolicy, policySourceFor, type Policy } from '../migration/policy.js';
@@ -29,6 +30,10 @@ const sourceSecretKey = (sourceUrl: string): string => `migration-source:${sourc
 export class MigrationManager {
   private readonly active = new Map<string, Active>();
   private readonly lastFailures = new Map<string, FailedMessage[]>();
+  /** The last progress of each account's latest run: a paused run still shows how far it got. */
+  private readonly lastProgress = new Map<string, MigrationProgress>();
+  /** The old server's certificate the wizard last showed, per account, for "Trust this certificate". */
+  private readonly shownCertificates = new Map<string, CertificateInfo>();
 
   constructor(private readonly deps: MigrationManagerDeps) {}
 
@@ -66,7 +71,7 @@ export class MigrationManager {
       skipped: migration?.skipped ?? null,
       failed: migration?.failed ?? null,
       failures: this.lastFailures.get(url) ?? [],
-      progress: active?.progress ?? null,
+      progress: active?.progress ?? this.lastProgress.get(url) ?? null,
     };
   }
 
@@ -74,10 +79,22 @@ export class MigrationManager {
   async plan(url: string, endpoint: AccountEndpoint, input: MigrationSourceInput): Promise<MigrationPlanView> {
     const source = sourceEndpoint(input, endpoint);
     const outcome = await this.run(url, endpoint, source, await this.sourcePassword(url, source, input.password), true);
-    if (outcome.kind === 'failed') throw new Error(outcome.failure.message);
+    if (outcome.kind === 'failed') {
+      const { failure } = outcome;
+      if (failure.certificate) this.shownCertificates.set(url, failure.certificate);
+      return { ok: false, reason: failure.reason, message: failure.message, ...(failure.certificate ? { certificate: failure.certificate } : {}) };
+    }
     if (outcome.kind !== 'finished') throw new Error('the dry run was interrupted');
     const { plan } = outcome;
-    return { messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy };
+    return { ok: true, messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy };
+  }
+
+  /** Pins the old server's certificate the wizard showed for this account. */
+  trustSourceCertificate(url: string, fingerprint256: string): void {
+    const shown = this.shownCertificates.get(url);
+    if (!shown || shown.fingerprint256 !== fingerprint256) throw new Error('that certificate is not the one the old server presented');
+    this.deps.store.trustFingerprint(`${shown.host}:${shown.port}`, fingerprint256);
+    this.shownCertificates.delete(url);
   }
 
   async start(url: string, endpoint: AccountEndpoint, input: MigrationSourceInput): Promise<MigrationView> {
@@ -184,6 +201,7 @@ export class MigrationManager {
         shouldStop: () => active.stop,
         onProgress: (progress: MigrationProgress) => {
           active.progress = progress;
+          this.lastProgress.set(url, progress);
           this.deps.push('migration-progress', { url, ...progress });
         },
       } : {}),

@@ -23,6 +23,7 @@ export const apiMethods = {
   getMigration: 'migration:get',
   planMigration: 'migration:plan',
   startMigration: 'migration:start',
+  trustMigrationCertificate: 'migration:trust-certificate',
   pauseMigration: 'migration:pause',
   resumeMigration: 'migration:resume',
   retireMigration: 'migration:retire',

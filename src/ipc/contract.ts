@@ -110,7 +110,10 @@ export const MigrationSourceSchema = z.object({
   message: 'plaintext needs the "I understand the risk" confirmation', path: ['plaintextRiskAccepted'],
 });
 
-export const MigrationPlanSchema = z.object({ messages: z.number(), toCopy: z.number(), alreadyDone: z.number(), bytes: z.number() });
+export const MigrationPlanSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), messages: z.number(), toCopy: z.number(), alreadyDone: z.number(), bytes: z.number() }),
+  z.object({ ok: z.literal(false), reason: FailureReasonSchema, message: z.string(), certificate: CertificateSchema.optional() }),
+]);
 
 const target = z.object({ url: z.string().min(1) });
 const optionalTarget = z.object({ url: z.string().min(1).optional() });
@@ -140,6 +143,7 @@ export const invokeContract = {
   'migration:get': { request: target, response: MigrationViewSchema },
   'migration:plan': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationPlanSchema },
   'migration:start': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationViewSchema },
+  'migration:trust-certificate': { request: z.object({ url: z.string().min(1), fingerprint256: CertificateSchema.shape.fingerprint256 }), response: nothing },
   'migration:pause': { request: target, response: nothing },
   'migration:resume': { request: target, response: MigrationViewSchema },
   'migration:retire': { request: target, response: MigrationViewSchema },

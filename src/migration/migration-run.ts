@@ -4,12 +4,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { formatAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import type { Logger } from '../log/redacting-logger.js';
+import { probeCertificate } from '../protocols/certificate.js';
 import { CheckFailure } from '../protocols/check-failure.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ImapSource } from './imap-source.js';
 import { ImapTarget } from './imap-target.js';
 import { MigrationJournal } from './journal.js';
-import { MigrationStopped, runMigration, type MigrationPlan } from './migration-engine.js';
+import { MigrationStopped, runMigration, type MigrationPlan, type SourceSession } from './migration-engine.js';
 import type { MigrationOptions, MigrationProgress, MigrationReport } from './migration-types.js';
 import { Pop3Source } from './pop3-source.js';
 
@@ -48,10 +49,21 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
     deadlineMs: run.deadlineMs ?? 45_000, logger: run.logger,
   });
   setState('running');
+  // A certificate that fails verification is fetched for the user to judge, from the side that failed.
+  const withCertificate = async <T>(side: Side, open: () => Promise<T>): Promise<T> => {
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof CheckFailure) || error.reason !== 'tls' || !error.untrustedCertificate || error.certificate) throw error;
+      const certificate = await probeCertificate(side.endpoint);
+      throw certificate ? new CheckFailure('tls', error.message, { certificate }) : error;
+    }
+  };
   try {
     const report = await runMigration({
-      openSource: () => (run.from.endpoint.protocol === 'pop3' ? Pop3Source.open(sessionOptions(run.from)) : ImapSource.open(sessionOptions(run.from))),
-      openTarget: () => ImapTarget.open(sessionOptions(run.to)),
+      openSource: () => withCertificate<SourceSession>(run.from, () => (run.from.endpoint.protocol === 'pop3'
+        ? Pop3Source.open(sessionOptions(run.from)) : ImapSource.open(sessionOptions(run.from)))),
+      openTarget: () => withCertificate(run.to, () => ImapTarget.open(sessionOptions(run.to))),
       journal: new MigrationJournal(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
       options: run.options,
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),

@@ -14,7 +14,9 @@ function useNow(periodMs = 5_000): number {
   return now;
 }
 
-export function AccountList({ accounts, onAdd, onEdit }: { accounts: AccountView[]; onAdd: () => void; onEdit: (account: AccountView) => void }) {
+export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
+  accounts: AccountView[]; onAdd: () => void; onEdit: (account: AccountView) => void; onMigrate: (account: AccountView) => void;
+}) {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const [error, setError] = useState('');
@@ -52,6 +54,7 @@ export function AccountList({ accounts, onAdd, onEdit }: { accounts: AccountView
                 ? <button type="button" onClick={() => act(() => api.resume({ url: account.url }))}>{t('accounts.resume')}</button>
                 : <button type="button" onClick={() => act(() => api.pause({ url: account.url }))}>{t('accounts.pause')}</button>}
               <button type="button" onClick={() => onEdit(account)}>{t('accounts.edit')}</button>
+              {account.protocol === 'imap' && <button type="button" onClick={() => onMigrate(account)}>{t('migration.open')}</button>}
               <button type="button" className="danger" onClick={() => {
                 if (window.confirm(t('accounts.confirmRemove', { user: account.user }))) act(() => api.removeAccount({ url: account.url }));
               }}>{t('accounts.remove')}</button>

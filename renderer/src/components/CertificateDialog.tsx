@@ -4,19 +4,23 @@ import type { CertificateView } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { Dialog } from './Dialog.js';
 
-export function CertificateDialog({ certificate, onClose }: { certificate: CertificateView & { url: string }; onClose: () => void }) {
+/** By default it answers for an account's own server; the migration wizard passes `onTrust` for the old one. */
+export function CertificateDialog({ certificate, onClose, onTrust }: {
+  certificate: CertificateView & { url: string }; onClose: () => void; onTrust?: (fingerprint256: string) => Promise<void>;
+}) {
   const { t, i18n } = useTranslation();
   const [error, setError] = useState('');
   const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language);
   const trust = async () => {
     try {
-      await api.trustCertificate({ url: certificate.url, fingerprint256: certificate.fingerprint256 });
+      if (onTrust) await onTrust(certificate.fingerprint256);
+      else await api.trustCertificate({ url: certificate.url, fingerprint256: certificate.fingerprint256 });
       onClose();
     } catch (e) {
       setError(errorText(e));
     }
   };
-  const cancel = () => { void api.dismissCertificate({ url: certificate.url }); onClose(); };
+  const cancel = () => { if (!onTrust) void api.dismissCertificate({ url: certificate.url }); onClose(); };
   return (
     <Dialog labelId="certificate-title" onClose={cancel}>
       <h2 id="certificate-title">{t('certificate.title', { host: certificate.host, port: certificate.port })}</h2>

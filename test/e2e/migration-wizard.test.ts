@@ -1,0 +1,104 @@
+// The migration wizard in Chromium, from the first field to the final report, against the real core
+// (over the test bridge), a private Dovecot and a real keychain: the old server's certificate is
+// shown and trusted, the dry-run summary, Start, progress with pause and resume, the report.
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resources } from '../../src/i18n/resources.js';
+import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
+import { readMailbox } from '../support/mailbox-reader.js';
+import { PrivateDovecot } from '../support/private-dovecot.js';
+import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
+
+const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const COUNT = 1500;
+const T = resources.en.translation;
+
+describe('the migration wizard in Chromium', () => {
+  const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dovecot.setUser('dora-old', 'dora-pw');
+    dovecot.setUser('dora', 'dora-pw');
+    const filler = 'x'.repeat(70);
+    for (let i = 0; i < COUNT; i += 1) {
+      const body = Array.from({ length: 100 }, (_, line) => `${i}.${line} ${filler}`).join('\r\n');
+      dovecot.deliver('dora-old', `From: old${i % 9}@old.example\r\nSubject: old message ${i}\r\nMessage-ID: <o${i}@old.example>\r\n\r\n${body}\r\n`);
+    }
+    await dovecot.start();
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await dovecot.dispose();
+  });
+
+  it('plans, copies with progress, pauses, resumes and reports', async () => {
+    const bridge = new TestBridge();
+    // The new server's certificate was trusted when the account was set up.
+    new ConfSettingsStore(bridge.stateDir).trustFingerprint(`127.0.0.1:${dovecot.ports.imaps}`,
+      new X509Certificate(readFileSync(join(dovecot.dir, 'server.crt'))).fingerprint256);
+    await bridge.start();
+    const context = await browser.newContext({ locale: 'en', bypassCSP: true, viewport: { width: 1000, height: 760 } });
+    await context.addInitScript({ content: await bridgeClientScript() });
+    const page = await context.newPage();
+    const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `en-${name}.png`) });
+    try {
+      await page.goto(bridge.url);
+      await page.evaluate(async (port) => {
+        await window.mailbeacon.addAccount({
+          user: 'dora', password: 'dora-pw', protocol: 'imap', host: '127.0.0.1', port, security: 'tls',
+          plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
+        });
+      }, dovecot.ports.imaps);
+      await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
+
+      await page.getByRole('button', { name: T.migration.open }).click();
+      await page.locator('#source-host').fill('127.0.0.1');
+      await page.locator('#source-port').fill(String(dovecot.ports.pop3s));
+      await page.locator('#source-user').fill('dora-old'); // password left blank: the account's
+      await shot('migration-source');
+      await page.getByRole('button', { name: T.migration.plan }).click();
+
+      // The old server's certificate is not trusted yet: shown, then trusted, then the plan runs.
+      await page.getByRole('dialog').getByText(`127.0.0.1:${dovecot.ports.pop3s}`).waitFor();
+      await page.getByRole('button', { name: T.certificate.trust }).click();
+      const summary = page.getByTestId('migration-summary');
+      await summary.waitFor();
+      await expect(summary.textContent()).resolves.toMatch(new RegExp(`^${COUNT} of ${COUNT} messages to copy \\(\\d+\\.\\d MB\\); 0 already copied\\.$`));
+      await shot('migration-plan');
+      expect(await readMailbox(dovecot.ports.imaps, 'dora', 'dora-pw', dovecot.caFile)).toHaveLength(0); // the dry run wrote nothing
+
+      await page.getByRole('button', { name: T.migration.start }).click();
+      const bar = page.getByRole('progressbar', { name: T.migration.progressLabel });
+      await page.waitForFunction(() => Number(document.querySelector('progress')?.getAttribute('value') ?? 0) >= 50);
+      await page.getByRole('button', { name: T.migration.pause }).click();
+      await page.getByText(T.migration.paused).waitFor();
+      const pausedAt = Number(await bar.getAttribute('value'));
+      expect(pausedAt).toBeGreaterThan(0);
+      expect(pausedAt).toBeLessThan(COUNT);
+      await expect(page.getByTestId('migration-progress').textContent()).resolves.toMatch(/messages\/s/);
+      await shot('migration-progress');
+
+      await page.getByRole('button', { name: T.migration.resume }).click();
+      const report = page.getByTestId('migration-report');
+      await report.waitFor({ timeout: 60_000 });
+      await expect(report.textContent()).resolves.toBe(`Finished: ${COUNT - pausedAt} copied, ${pausedAt} already there, 0 not copied.`);
+      await shot('migration-report');
+      expect(await readMailbox(dovecot.ports.imaps, 'dora', 'dora-pw', dovecot.caFile)).toHaveLength(COUNT);
+
+      await page.getByRole('button', { name: T.migration.retire }).click();
+      await page.getByText(T.migration.retired).waitFor();
+    } finally {
+      await context.close();
+      await bridge.stop();
+    }
+  }, 120_000);
+});
