@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The migration wizard in Chromium, from the first field to the final report, against the real core
 // (over the test bridge), a private Dovecot and a real keychain: the old server's certificate is
 // shown and trusted, the dry-run summary, Start, progress with pause and resume, the report.
@@ -53,7 +54,7 @@ describe('the migration wizard in Chromium', () => {
     try {
       await page.goto(bridge.url);
       await page.evaluate(async (port) => {
-        await window.mailbeacon.addAccount({
+        await (window as unknown as { mailbeacon: import('../../src/ipc/api.js').MailbeaconApi }).mailbeacon.addAccount({
           user: 'dora', password: 'dora-pw', protocol: 'imap', host: '127.0.0.1', port, security: 'tls',
           plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
         });
