@@ -16,6 +16,8 @@ export interface PrivateDovecotOptions {
   /** `realistic` keeps Dovecot's growing auth-failure penalty; `fast` flattens it for tests that
    * are not about failures. */
   authPenalty?: 'realistic' | 'fast';
+  /** Refuse (and announce APPENDLIMIT for) messages above this size, e.g. '5M', via the quota plugin. */
+  maxMailSize?: string;
 }
 
 export function dovecotInstalled(): boolean {
@@ -217,6 +219,12 @@ service pop3-login {
     ssl = yes
   }
 }
-${penalty}`;
+${penalty}${this.options.maxMailSize ? `mail_plugins = $mail_plugins quota
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  quota_max_mail_size = ${this.options.maxMailSize}
+}
+` : ''}`;
   }
 }
