@@ -15,6 +15,9 @@ interface ImapError {
 /** RFC 5530 codes (and Dovecot's wording) that mean "not now", not "wrong password". */
 const TEMPORARY_CODES = new Set(['UNAVAILABLE', 'INUSE', 'LIMIT', 'OVERQUOTA', 'SERVERBUG']);
 const CONNECTION_CODES = new Set(['NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
+/** imapflow's codes for a connection closed while connect() was under way: before the greeting
+ * that is the network's doing (no login was attempted); after it, the server's. */
+const CLOSED_BEFORE_GREETING = new Set(['ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
 const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ETIMEDOUT']);
 
 function serverText(error: ImapError): string {
@@ -22,7 +25,7 @@ function serverText(error: ImapError): string {
   return text.replace(/[\r\n]+/g, ' ').slice(0, 200);
 }
 
-export function classifyImapError(raw: unknown, context: { afterLogin?: boolean } = {}): CheckFailure {
+export function classifyImapError(raw: unknown, context: { afterLogin?: boolean; greeted?: boolean } = {}): CheckFailure {
   if (raw instanceof CheckFailure) return raw;
   const error = (raw ?? {}) as ImapError;
   const code = error.serverResponseCode?.toUpperCase();
@@ -39,6 +42,9 @@ export function classifyImapError(raw: unknown, context: { afterLogin?: boolean 
   if (error.code && TIMEOUT_CODES.has(error.code)) return new CheckFailure('timeout', 'the server did not answer in time');
   // Before the greeting a drop is the network's; imapflow marks those with the raw socket code.
   if (isNetworkError(error) && !context.afterLogin && error.code !== 'ECONNRESET') return classifySocketError(error, false);
+  if (error.code && CLOSED_BEFORE_GREETING.has(error.code) && !context.greeted) {
+    return new CheckFailure('network', 'the connection closed before the server greeted');
+  }
   const afterLogin = context.afterLogin === true;
   if (error.code && (CONNECTION_CODES.has(error.code) || isNetworkError(error))) {
     return new CheckFailure('closed-by-server', 'the server closed the connection', { afterLogin });

@@ -87,7 +87,8 @@ export class ImapSession implements MailSession {
       return new ImapSession(client);
     } catch (error) {
       client.close();
-      throw error instanceof CheckFailure ? error : classifyImapError(error);
+      const greeted = (client as unknown as { greetingReceived?: boolean }).greetingReceived === true;
+      throw error instanceof CheckFailure ? error : classifyImapError(error, { greeted });
     } finally {
       clearTimeout(timer);
     }

@@ -1,0 +1,140 @@
+// The fault suite: loopback servers that speak just enough POP3/IMAP to misbehave. Every case must
+// end in the right failure classification within the deadline: no crash, no hang, no unhandled
+// rejection (vitest fails the run on one).
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { parseAccountUrl } from '../../src/account/account-url.js';
+import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
+import type { FailureReason } from '../../src/protocols/check-failure.js';
+import { CheckFailure } from '../../src/protocols/check-failure.js';
+import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
+import { CheckRunner } from '../../src/watch/check-runner.js';
+import { startScriptedServer } from '../support/scripted-server.js';
+
+const DEADLINE_MS = 1_500;
+const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
+
+type Handlers = Parameters<typeof startScriptedServer>[0];
+
+/** One attempt against a scripted server; resolves with the failure reason or 'ok', and how long it took. */
+async function attempt(protocol: 'pop3' | 'imap', handlers: Handlers): Promise<{ outcome: FailureReason | 'ok'; ms: number }> {
+  const server = await startScriptedServer(handlers);
+  const started = Date.now();
+  try {
+    const runner = new CheckRunner({
+      endpoint: parseAccountUrl(`${protocol}://user@127.0.0.1:${server.port}?plaintext=1`),
+      logger, deadlineMs: DEADLINE_MS, getPassword: async () => 'pw', loadState: () => undefined, saveState: () => undefined,
+    });
+    const result = await runner.attempt();
+    await runner.close();
+    return { outcome: result.ok ? 'ok' : result.failure.reason, ms: Date.now() - started };
+  } finally {
+    await server.close();
+  }
+}
+
+const pop3Greeting = (socket: Socket) => socket.write('+OK ready\r\n');
+const pop3Normal = (socket: Socket, line: string): void => {
+  if (line === 'CAPA') socket.write('+OK\r\nUSER\r\nUIDL\r\n.\r\n');
+  else if (line.startsWith('USER') || line.startsWith('PASS')) socket.write('+OK\r\n');
+  else if (line === 'STAT') socket.write('+OK 1 120\r\n');
+  else if (line.startsWith('UIDL')) socket.write('+OK\r\n1 abc\r\n.\r\n');
+  else if (line.startsWith('TOP')) socket.write('+OK\r\nSubject: hi\r\n\r\n.\r\n');
+  else if (line === 'QUIT') socket.end('+OK bye\r\n');
+};
+
+describe('POP3 misbehaviour', () => {
+  it.each<[string, FailureReason | 'ok', Handlers]>([
+    ['a well-behaved server (control)', 'ok', { onConnect: pop3Greeting, onLine: pop3Normal }],
+    ['accepts and never greets', 'timeout', {}],
+    ['closes at once, before greeting', 'network', { onConnect: (socket) => socket.destroy() }],
+    ['closes right after the greeting', 'closed-by-server', { onConnect: (socket) => { socket.end('+OK hi\r\n'); } }],
+    ['closes after PASS', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket, line) => (line.startsWith('PASS') ? socket.destroy() : pop3Normal(socket, line)) }],
+    ['greets and never answers', 'timeout', { onConnect: pop3Greeting }],
+    ['an overlong status line', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('+OK '.padEnd(100_000, 'x')) }],
+    ['NUL bytes in a status line', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('+\0K\0\r\n') }],
+    ['a malformed greeting', 'network', { onConnect: (socket) => socket.write('HELLO THERE\r\n') }],
+    ['a malformed status line after the greeting', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('MAYBE\r\n') }],
+    ['an unsolicited -ERR [SYS/TEMP], then a close', 'closed-by-server', {
+      onConnect: pop3Greeting,
+      onLine: (socket, line) => { if (line === 'CAPA') { socket.write('-ERR [SYS/TEMP] shutting down\r\n'); socket.destroy(); } },
+    }],
+    ['-ERR [SYS/TEMP] to PASS', 'rejected', { onConnect: pop3Greeting, onLine: (socket, line) => (line.startsWith('PASS') ? socket.write('-ERR [SYS/TEMP] try later\r\n') : pop3Normal(socket, line)) }],
+    ['closes in the middle of a multi-line answer', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket, line) => (line.startsWith('UIDL') ? socket.end('+OK\r\n1 ab') : pop3Normal(socket, line)) }],
+    ['stalls in the middle of a multi-line answer', 'timeout', { onConnect: pop3Greeting, onLine: (socket, line) => (line.startsWith('UIDL') ? socket.write('+OK\r\n1 ab') : pop3Normal(socket, line)) }],
+  ])('%s → %s', async (_name, expected, handlers) => {
+    const { outcome, ms } = await attempt('pop3', handlers);
+    expect(outcome).toBe(expected);
+    expect(ms).toBeLessThan(DEADLINE_MS + 2_000);
+  });
+
+  it('RETR closed or stalled mid-message ends classified, and a terminator split at every byte position is found', async () => {
+    const message = 'Subject: split\r\n\r\n..dot\r\nbody\r\n';
+    const wire = `+OK\r\n${message.replace(/\r\n\.\./g, '\r\n..')}.\r\n`;
+    for (let cut = 1; cut < wire.length; cut += 1) {
+      const server = await startScriptedServer({
+        onConnect: pop3Greeting,
+        onLine: (socket, line) => {
+          if (line.startsWith('RETR')) {
+            socket.write(wire.slice(0, cut));
+            setTimeout(() => socket.write(wire.slice(cut)), 5);
+          } else pop3Normal(socket, line);
+        },
+      });
+      const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
+      await client.login('u', 'p');
+      const parts: Buffer[] = [];
+      await client.retr(1, (chunk) => parts.push(chunk));
+      expect(Buffer.concat(parts).toString()).toBe('Subject: split\r\n\r\n.dot\r\nbody\r\n');
+      client.close();
+      await server.close();
+    }
+    for (const misbehave of ['close', 'stall'] as const) {
+      const server = await startScriptedServer({
+        onConnect: pop3Greeting,
+        onLine: (socket, line) => {
+          if (!line.startsWith('RETR')) { pop3Normal(socket, line); return; }
+          socket.write('+OK\r\nSubject: half\r\n\r\nfirst half');
+          if (misbehave === 'close') socket.destroy();
+        },
+      });
+      const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
+      await client.login('u', 'p');
+      const error = await client.retr(1, () => undefined).catch((e: unknown) => e);
+      expect((error as CheckFailure).reason).toBe(misbehave === 'close' ? 'closed-by-server' : 'timeout');
+      client.close();
+      await server.close();
+    }
+  });
+});
+
+const imapGreeting = (socket: Socket) => socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE] ready\r\n');
+function imapNormal(socket: Socket, line: string): void {
+  const [tag, command] = line.split(' ');
+  switch (command?.toUpperCase()) {
+    case 'CAPABILITY': socket.write(`* CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE\r\n${tag} OK done\r\n`); break;
+    case 'LOGIN': case 'AUTHENTICATE': socket.write(`${tag} OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n`); break;
+    case 'ID': socket.write(`* ID NIL\r\n${tag} OK\r\n`); break;
+    case 'STATUS': socket.write(`* STATUS INBOX (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 7 UNSEEN 0)\r\n${tag} OK\r\n`); break;
+    case 'LOGOUT': socket.end(`* BYE\r\n${tag} OK\r\n`); break;
+    default: socket.write(`${tag} OK\r\n`);
+  }
+}
+
+describe('IMAP misbehaviour', () => {
+  it.each<[string, FailureReason | 'ok', Handlers]>([
+    ['a well-behaved server (control)', 'ok', { onConnect: imapGreeting, onLine: imapNormal }],
+    ['accepts and never greets', 'timeout', {}],
+    ['closes at once, before greeting', 'network', { onConnect: (socket) => socket.destroy() }],
+    ['closes after LOGIN', 'closed-by-server', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.destroy() : imapNormal(socket, line)) }],
+    ['refuses the login', 'rejected', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.write(`${line.split(' ')[0]} NO [AUTHENTICATIONFAILED] no\r\n`) : imapNormal(socket, line)) }],
+    ['says UNAVAILABLE to the login', 'rejected', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.write(`${line.split(' ')[0]} NO [UNAVAILABLE] later\r\n`) : imapNormal(socket, line)) }],
+    ['sends an unsolicited BYE after the greeting', 'closed-by-server', { onConnect: (socket) => { imapGreeting(socket); socket.end('* BYE going away\r\n'); } }],
+    ['greets and never answers', 'timeout', { onConnect: imapGreeting }],
+    ['fails STATUS after a good login ("Unsafe Login")', 'closed-by-server', { onConnect: imapGreeting, onLine: (socket, line) => (/ STATUS /i.test(line) ? socket.write(`${line.split(' ')[0]} NO Unsafe Login\r\n`) : imapNormal(socket, line)) }],
+  ])('%s → %s', async (_name, expected, handlers) => {
+    const { outcome, ms } = await attempt('imap', handlers);
+    expect(outcome).toBe(expected);
+    expect(ms).toBeLessThan(DEADLINE_MS + 2_000);
+  });
+});
