@@ -12,6 +12,8 @@ import { MAX_NEW_SUMMARIES, type DetectionState, type MailboxReport, type MailSe
 import { tlsOptions } from '../tls-options.js';
 import { classifyImapError } from './classify-imap-error.js';
 
+const GOODBYE_MS = 2_000;
+
 export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: '0.1.0' };
 
 export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number, pinnedFingerprint?: string): ImapFlowOptions {
@@ -67,7 +69,7 @@ class PinningImapFlow extends ImapFlow {
 export class ImapSession implements MailSession {
   readonly loginDelaySeconds = undefined;
 
-  private constructor(readonly client: ImapFlow) {}
+  private constructor(readonly client: ImapFlow, private readonly deadlineMs: number) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
     const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint);
@@ -84,7 +86,7 @@ export class ImapSession implements MailSession {
     });
     try {
       await Promise.race([client.connect(), deadline]);
-      return new ImapSession(client);
+      return new ImapSession(client, options.deadlineMs);
     } catch (error) {
       client.close();
       const greeted = (client as unknown as { greetingReceived?: boolean }).greetingReceived === true;
@@ -105,18 +107,38 @@ export class ImapSession implements MailSession {
     return new Set([...this.client.capabilities.keys()].map((name) => name.toUpperCase()));
   }
 
+  /** Bounded by the same deadline as the login: a server that goes quiet mid-check cannot hold it. */
   async check(previous: DetectionState | undefined): Promise<MailboxReport> {
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        this.client.close();
+        reject(new CheckFailure('timeout', `the server did not answer within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true }));
+      }, this.deadlineMs);
+      timer.unref();
+    });
     try {
-      return await this.readInbox(previous?.protocol === 'imap' ? previous : undefined);
+      return await Promise.race([this.readInbox(previous?.protocol === 'imap' ? previous : undefined), deadline]);
     } catch (error) {
+      if (timedOut) throw new CheckFailure('timeout', `the server did not answer within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true });
       throw classifyImapError(error, { afterLogin: true });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
+  /** LOGOUT, bounded: a server that never answers it must not hold the caller. */
   async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, GOODBYE_MS); timer.unref(); });
     try {
-      await this.client.logout();
+      await Promise.race([this.client.logout(), giveUp]);
     } catch {
+      // Closed below either way.
+    } finally {
+      clearTimeout(timer);
       this.client.close();
     }
   }

@@ -25,6 +25,8 @@ function pinOf(options: Pop3ConnectOptions): { fingerprint: string; host: string
   return options.pinnedFingerprint ? { fingerprint: options.pinnedFingerprint, host: options.host, port: options.port } : undefined;
 }
 
+const GOODBYE_MS = 2_000;
+
 export interface UidlEntry { number: number; uid: string }
 
 export class Pop3Client {
@@ -146,6 +148,8 @@ export class Pop3Client {
 
   async quit(): Promise<void> {
     this.deadline?.clear();
+    // A server that never answers QUIT must not hold the caller: the goodbye gets two seconds.
+    this.connection.setIdleTimeout(GOODBYE_MS);
     try {
       this.connection.send('QUIT');
       await this.connection.readStatus();

@@ -104,11 +104,13 @@ export class Pop3Connection {
     return Buffer.concat(parts);
   }
 
-  /** Ends the conversation without treating the close as a server failure. */
+  /** Ends the conversation without treating the close as a server failure; anything still waiting,
+   * or asked for later, is refused at once instead of waiting on a dead socket. */
   close(): void {
     this.closingOnPurpose = true;
     this.socket.destroy();
     this.raw.destroy();
+    if (!this.failure) this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed'));
   }
 
   /** Records the first failure, tears the socket down and rejects whoever is waiting. */
