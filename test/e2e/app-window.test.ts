@@ -8,22 +8,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resources } from '../../src/i18n/resources.js';
+import { eventually } from '../support/eventually.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { message } from '../support/messages.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-async function eventually<T>(probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the Mailbeacon window in Chromium', () => {
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });

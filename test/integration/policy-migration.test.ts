@@ -13,19 +13,10 @@ import { parsePolicy, policySourceFor } from '../../src/migration/policy.js';
 import { KeytarSecretStore } from '../../src/secrets/keytar-secret-store.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 import { readMailbox } from '../support/mailbox-reader.js';
+import { eventually } from '../support/eventually.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 
 const fingerprintOf = (dovecot: PrivateDovecot) => new X509Certificate(readFileSync(join(dovecot.dir, 'server.crt'))).fingerprint256;
-
-async function until<T>(probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('organisation migration policy', () => {
   const oldServer = new PrivateDovecot({ authPenalty: 'fast' });
@@ -89,7 +80,7 @@ describe('organisation migration policy', () => {
     expect(new ConfSettingsStore(stateDir).accountState(annUrl).migration).toBeUndefined();
     core.start();
     expect(core.migration(annUrl)).toMatchObject({ status: 'not-started', policySource: `pop3s://ann%40corp.example@127.0.0.1:${oldServer.ports.pop3s}` });
-    await until(() => core.migration(annUrl).status === 'complete' && core.migration(bobUrl).status === 'complete');
+    await eventually(() => core.migration(annUrl).status === 'complete' && core.migration(bobUrl).status === 'complete', 30_000);
     await core.migrations.settle();
     expect(core.migration(annUrl)).toMatchObject({ status: 'complete', copied: 3, failed: 0, active: false });
     expect(core.migration(bobUrl)).toMatchObject({ status: 'complete', copied: 1, failed: 0, active: false });
@@ -106,7 +97,7 @@ describe('organisation migration policy', () => {
     // Later checks re-sync mail still sent to the old address, until the old mailbox is retired.
     oldServer.deliver('ann@corp.example', 'From: late@old.example\r\nSubject: late\r\n\r\nstill arriving\r\n');
     core.checkNow(annUrl);
-    await until(() => core.migration(annUrl).copied === 1 && core.migration(annUrl).skipped === 3 && !core.migration(annUrl).active);
+    await eventually(() => core.migration(annUrl).copied === 1 && core.migration(annUrl).skipped === 3 && !core.migration(annUrl).active, 30_000);
     expect(await readMailbox(newServer.ports.imaps, 'ann@corp.example', 'ann-pw', newServer.caFile)).toHaveLength(4);
     expect(core.retireMigration(annUrl).retired).toBe(true);
   }, 90_000);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountInputSchema, type AccountInput, type AccountView, type TestResult } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
+import { SecurityFields } from './SecurityFields.js';
 
 const DEFAULT_PORTS = { imap: { tls: 993, starttls: 143, plaintext: 143 }, pop3: { tls: 995, starttls: 110, plaintext: 110 } } as const;
 
@@ -89,19 +90,8 @@ export function AccountForm({ existing, defaultIntervalMinutes, onDone }: {
         <input {...field('host')} value={draft.host} disabled={editing} placeholder="imap.example.com" onChange={(e) => set('host', e.target.value)} />
         <label htmlFor="field-port">{t('form.port')}</label>
         <input {...field('port')} inputMode="numeric" value={draft.port} disabled={editing} onChange={(e) => set('port', e.target.value)} />
-        <label htmlFor="field-security">{t('form.security')}</label>
-        <select {...field('security')} value={draft.security} disabled={editing} onChange={(e) => set('security', e.target.value as Draft['security'])}>
-          <option value="tls">{t('form.securityTls')}</option>
-          <option value="starttls">{t('form.securityStarttls')}</option>
-          <option value="plaintext">{t('form.securityPlaintext')}</option>
-        </select>
-        {draft.security === 'plaintext' && (
-          <div className="checkbox">
-            <input {...field('plaintextRiskAccepted')} type="checkbox" checked={draft.plaintextRiskAccepted} disabled={editing}
-              onChange={(e) => set('plaintextRiskAccepted', e.target.checked)} />
-            <label htmlFor="field-plaintextRiskAccepted">{t('form.plaintextRisk')}</label>
-          </div>
-        )}
+        <SecurityFields idPrefix="field" security={draft.security} riskAccepted={draft.plaintextRiskAccepted} disabled={editing}
+          invalid={(name) => invalid.has(name)} onSecurity={(value) => set('security', value)} onRisk={(value) => set('plaintextRiskAccepted', value)} />
         <label htmlFor="field-intervalMinutes">{t('form.interval')}</label>
         <input {...field('intervalMinutes')} inputMode="numeric" value={draft.intervalMinutes} onChange={(e) => set('intervalMinutes', e.target.value)} />
         <label htmlFor="field-webmailUrl">{t('form.webmail')}</label>

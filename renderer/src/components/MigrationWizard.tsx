@@ -7,6 +7,7 @@ import type { AccountView, CertificateView, MigrationPlanView, MigrationSourceIn
 import { MigrationSourceSchema } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { CertificateDialog } from './CertificateDialog.js';
+import { SecurityFields } from './SecurityFields.js';
 
 type Phase = 'form' | 'planned' | 'running' | 'report';
 type Draft = Omit<MigrationSourceInput, 'port'> & { port: string };
@@ -117,18 +118,8 @@ export function MigrationWizard({ account, onClose }: { account: AccountView; on
           <input id="source-host" value={draft.host} placeholder="pop.old.example" onChange={(e) => setDraft({ ...draft, host: e.target.value })} />
           <label htmlFor="source-port">{t('form.port')}</label>
           <input id="source-port" inputMode="numeric" value={draft.port} onChange={(e) => setDraft({ ...draft, port: e.target.value })} />
-          <label htmlFor="source-security">{t('form.security')}</label>
-          <select id="source-security" value={draft.security} onChange={(e) => setDraft({ ...draft, security: e.target.value as Draft['security'] })}>
-            <option value="tls">{t('form.securityTls')}</option>
-            <option value="starttls">{t('form.securityStarttls')}</option>
-            <option value="plaintext">{t('form.securityPlaintext')}</option>
-          </select>
-          {draft.security === 'plaintext' && (
-            <div className="checkbox">
-              <input id="source-risk" type="checkbox" checked={draft.plaintextRiskAccepted} onChange={(e) => setDraft({ ...draft, plaintextRiskAccepted: e.target.checked })} />
-              <label htmlFor="source-risk">{t('form.plaintextRisk')}</label>
-            </div>
-          )}
+          <SecurityFields idPrefix="source" security={draft.security} riskAccepted={draft.plaintextRiskAccepted}
+            onSecurity={(security) => setDraft({ ...draft, security })} onRisk={(plaintextRiskAccepted) => setDraft({ ...draft, plaintextRiskAccepted })} />
           <label htmlFor="source-user">{t('migration.user')}</label>
           <input id="source-user" value={draft.user} placeholder={account.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} />
           <label htmlFor="source-password">{t('migration.password')}</label>
