@@ -113,15 +113,27 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         report(message.folder);
         index += 1;
       } catch (error) {
-        if (!isConnectionLoss(error) || reconnects >= (deps.maxReconnects ?? 6)) throw error;
-        reconnects += 1;
-        await sleep(Math.min(1000 * 2 ** (reconnects - 1), 30_000));
-        await Promise.allSettled([source.close(), target.close()]);
-        source = await deps.openSource();
-        target = await deps.openTarget();
-        // Message numbers (POP3) may have changed; keys have not.
-        const fresh = new Map((await source.list()).map((item) => [item.key, item]));
-        plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
+        if (!isConnectionLoss(error)) throw error;
+        // The server went away: reopen both sides with backoff (the server may take a while to come
+        // back), then carry on from this message; its journal entry says what is known.
+        let lastError: unknown = error;
+        for (;;) {
+          if (reconnects >= (deps.maxReconnects ?? 6)) throw lastError;
+          reconnects += 1;
+          await sleep(Math.min(1000 * 2 ** (reconnects - 1), 30_000));
+          await Promise.allSettled([source.close(), target.close()]);
+          try {
+            source = await deps.openSource();
+            target = await deps.openTarget();
+            // Message numbers (POP3) may have changed; keys have not.
+            const fresh = new Map((await source.list()).map((item) => [item.key, item]));
+            plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
+            break;
+          } catch (reopenError) {
+            if (!isConnectionLoss(reopenError)) throw reopenError;
+            lastError = reopenError;
+          }
+        }
       }
     }
     return { plan, copied, skipped, failed: failures.length, failures, state: failures.length === 0 ? 'complete' : 'failing' };
