@@ -62,7 +62,8 @@ export class AccountWatcher {
 
   /** An IDLE push found new mail between scheduled checks. */
   pushed(report: MailboxReport): void {
-    this.options.onEvent(this.checkedEvent(report, this.lastDecision ?? this.control.wake()));
+    // A push only follows a successful attempt, so a decision exists; the fallback changes nothing.
+    this.options.onEvent(this.checkedEvent(report, this.lastDecision ?? { nextCheckInMs: null, askForCredentials: false, state: 'ok' }));
   }
 
   get state(): Decision | undefined { return this.lastDecision; }

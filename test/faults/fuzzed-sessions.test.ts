@@ -10,15 +10,11 @@ import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js'
 import { CheckRunner } from '../../src/watch/check-runner.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { message } from '../support/messages.js';
+import { seeded } from '../support/seeded-random.js';
 
 const DEADLINE_MS = 400;
 const OUTCOMES = new Set(['ok', 'rejected', 'closed-by-server', 'network', 'timeout', 'tls']);
 const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => { state = (state * 1664525 + 1013904223) >>> 0; return state / 2 ** 32; };
-}
 
 interface Transcript { greeting: Buffer; answers: Buffer[] }
 

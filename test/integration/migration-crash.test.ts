@@ -9,13 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../support/cli-process.js';
 import { readMailbox, sha256 } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
+import { seeded } from '../support/seeded-random.js';
 
 const COUNT = 1000;
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => { state = (state * 1664525 + 1013904223) >>> 0; return state / 2 ** 32; };
-}
 
 function mailboxOf(random: () => number): Buffer[] {
   const out: Buffer[] = [];

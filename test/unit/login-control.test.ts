@@ -4,20 +4,12 @@ import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { AccountWatcher } from '../../src/watch/account-watcher.js';
 import type { AttemptResult } from '../../src/watch/check-runner.js';
 import type { WatchEvent } from '../../src/watch/watch-events.js';
+import { seeded } from '../support/seeded-random.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const rejected: AttemptOutcome = { kind: 'failed', reason: 'rejected', temporary: false, afterLogin: false };
 const network: AttemptOutcome = { kind: 'failed', reason: 'network', temporary: false, afterLogin: false };
-
-/** A small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 /** Drives the pure control with a manual clock: returns the times of every login attempt. */
 function staleDay(random: () => number): number[] {
