@@ -3,7 +3,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../bin/mailbeacon.js', import.meta.url));
+// From test/support in the sources (vitest) or dist/test/support once compiled (the benchmarks).
+export const CLI = fileURLToPath(new URL(`${import.meta.url.includes('/dist/test/') ? '../../../' : '../../'}bin/mailbeacon.js`, import.meta.url));
 
 export interface CliResult { status: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>> }
 

@@ -124,7 +124,8 @@ export class PrivateDovecot {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Adds a user or changes a password; Dovecot reads the passwd-file anew on each login. */
+  /** Adds a user or changes a password. Dovecot notices the change at the next login, but looks at
+   * the file at most once a second: a login in the same second as the last one may not see it. */
   setUser(user: string, password: string): void {
     this.users.set(user, password);
     this.writeUsers();
@@ -149,10 +150,11 @@ export class PrivateDovecot {
     return final;
   }
 
-  /** Dovecot's own count of failed logins, from its log (`auth_verbose = yes`). */
-  authFailures(): number {
+  /** Dovecot's own count of failed logins, from its log (`auth_verbose = yes`); of one user if given. */
+  authFailures(user?: string): number {
     if (!existsSync(this.logFile)) return 0;
-    return (readFileSync(this.logFile, 'utf8').match(/Password mismatch/g) ?? []).length;
+    const lines = readFileSync(this.logFile, 'utf8').split('\n').filter((line) => line.includes('Password mismatch'));
+    return user === undefined ? lines.length : lines.filter((line) => line.includes(`passwd-file(${user},`)).length;
   }
 
   private writeUsers(): void {
@@ -189,6 +191,9 @@ auth_verbose = yes
 mail_location = maildir:${d}/mail/%u
 pop3_uidl_format = %08Xv%08Xu
 mail_max_userip_connections = 200
+# Room for P4's 100 accounts in IDLE: each TLS client holds an imap-login and an imap process.
+default_process_limit = 500
+default_client_limit = 5000
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${d}/users

@@ -5,32 +5,16 @@ import { AccountWatcher } from '../../src/watch/account-watcher.js';
 import type { AttemptResult } from '../../src/watch/check-runner.js';
 import type { WatchEvent } from '../../src/watch/watch-events.js';
 import { seeded } from '../support/seeded-random.js';
+import { mailbeaconModel, mostWithin } from '../../bench/p1-lockout/lockout-models.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const rejected: AttemptOutcome = { kind: 'failed', reason: 'rejected', temporary: false, afterLogin: false };
 const network: AttemptOutcome = { kind: 'failed', reason: 'network', temporary: false, afterLogin: false };
 
-/** Drives the pure control with a manual clock: returns the times of every login attempt. */
+/** The real control driven by a manual clock (the same driver P1's benchmark reports on). */
 function staleDay(random: () => number): number[] {
-  let now = 0;
-  const control = new LoginControl(DEFAULT_INTERVAL_MS, { now: () => now, random });
-  const attempts: number[] = [];
-  while (now <= 24 * HOUR && attempts.length < 1000) {
-    control.attemptStarted();
-    attempts.push(now);
-    const decision = control.recordOutcome(rejected);
-    now += decision.nextCheckInMs!;
-  }
-  return attempts.filter((t) => t <= 24 * HOUR);
-}
-
-function mostWithin(times: number[], windowMs: number): number {
-  let most = 0;
-  for (let i = 0; i < times.length; i += 1) {
-    most = Math.max(most, times.filter((t) => t >= times[i]! && t < times[i]! + windowMs).length);
-  }
-  return most;
+  return mailbeaconModel(DEFAULT_INTERVAL_MS, random).failedLogins(24 * HOUR);
 }
 
 describe('login control (pure, manual clock)', () => {

@@ -1,0 +1,51 @@
+// `npm run bench`: runs P1–P6, prints a table and writes docs/BENCHMARKS.md (with --quick: small
+// sizes and short runs into test-results/, to prove the benchmarks still run).
+//   node dist/bench/run.js [--quick] [--only P1,P3] [--out FILE]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { lockoutBench } from './p1-lockout/p1-lockout.js';
+import { checkCostBench } from './p2-check-cost/p2-check-cost.js';
+import type { BenchContext } from './support/bench-context.js';
+import { machineFacts, markdownReport, terminalTable, type BenchSection } from './support/report.js';
+
+const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
+  P1: lockoutBench,
+  P2: checkCostBench,
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+  });
+  const quick = values.quick;
+  const ids = values.only ? values.only.toUpperCase().split(',').map((id) => id.trim()) : Object.keys(BENCHMARKS);
+  const unknown = ids.filter((id) => !BENCHMARKS[id]);
+  if (unknown.length) {
+    process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(BENCHMARKS).join(', ')})\n`);
+    return 2;
+  }
+  const out = values.out ?? (quick ? 'test-results/BENCHMARKS.quick.md' : 'docs/BENCHMARKS.md');
+  const started = Date.now();
+  const context: BenchContext = {
+    quick,
+    progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`),
+  };
+  const machine = machineFacts();
+  const sections: BenchSection[] = [];
+  for (const id of ids) {
+    context.progress(`${id} starts`);
+    sections.push(await BENCHMARKS[id]!(context));
+  }
+  const command = `npm run bench${quick || values.only ? ` --${quick ? ' --quick' : ''}${values.only ? ` --only ${values.only}` : ''}` : ''}`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdownReport(machine, sections, quick ? 'quick' : 'full', command));
+  process.stdout.write(`${terminalTable(sections)}\n\nwritten to ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  return 0;
+}
+
+main().then((code) => { process.exitCode = code; }, (error: Error) => {
+  process.stderr.write(`bench: ${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});
