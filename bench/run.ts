@@ -6,12 +6,14 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lockoutBench } from './p1-lockout/p1-lockout.js';
 import { checkCostBench } from './p2-check-cost/p2-check-cost.js';
+import { idleLatencyBench } from './p3-idle-latency/p3-idle-latency.js';
 import type { BenchContext } from './support/bench-context.js';
 import { machineFacts, markdownReport, terminalTable, type BenchSection } from './support/report.js';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
   P1: lockoutBench,
   P2: checkCostBench,
+  P3: idleLatencyBench,
 };
 
 async function main(): Promise<number> {
