@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { lockoutBench } from './p1-lockout/p1-lockout.js';
 import { checkCostBench } from './p2-check-cost/p2-check-cost.js';
 import { idleLatencyBench } from './p3-idle-latency/p3-idle-latency.js';
+import { migrationThroughputBench } from './p5-migration/p5-migration.js';
+import { migrationMemoryBench } from './p6-memory/p6-memory.js';
 import type { BenchContext } from './support/bench-context.js';
 import { machineFacts, markdownReport, terminalTable, type BenchSection } from './support/report.js';
 
@@ -14,6 +16,8 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection
   P1: lockoutBench,
   P2: checkCostBench,
   P3: idleLatencyBench,
+  P5: migrationThroughputBench,
+  P6: migrationMemoryBench,
 };
 
 async function main(): Promise<number> {

@@ -62,10 +62,10 @@ export function openStore(stateDir: string | undefined): ConfSettingsStore {
   }
 }
 
-export function accountContext(args: CommonArgs, environment: Environment): AccountContext {
+/** `store`: one already open, when a command handles many accounts of one state directory. */
+export function accountContext(args: CommonArgs, environment: Environment, store = openStore(args.stateDir)): AccountContext {
   const endpoint = parseAccountUrl(args.url);
   const url = formatAccountUrl(endpoint);
-  const store = openStore(args.stateDir);
   const saved = store.findAccount(url);
   const ca = args.caFile ? readCaFile(args.caFile) : saved?.ca;
   const registry = new SecretRegistry();

@@ -6,6 +6,7 @@ import { accountsAdd, accountsList, accountsRemove } from './commands/accounts.j
 import { checkCommand } from './commands/check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
+import { watchAllCommand } from './commands/watch-all.js';
 import { EXIT } from './exit-codes.js';
 import { LineInput } from './line-input.js';
 import { UsageError } from './usage-error.js';
@@ -13,6 +14,7 @@ import { UsageError } from './usage-error.js';
 export const USAGE = `usage:
   mailbeacon check URL [--ca FILE] [--password-stdin] [--state DIR] [--json]
   mailbeacon watch URL [--interval SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
+  mailbeacon watch --all [--interval SECONDS] [--state DIR] [--json]
   mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--state DIR]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
@@ -33,6 +35,7 @@ const OPTIONS = {
   'from-password-env': { type: 'string' },
   'to-password-env': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  all: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -40,7 +43,7 @@ type OptionName = keyof typeof OPTIONS;
 
 const ALLOWED: Record<string, OptionName[]> = {
   check: ['ca', 'password-stdin', 'state', 'json'],
-  watch: ['ca', 'password-stdin', 'state', 'json', 'interval'],
+  watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all'],
   'accounts add': ['ca', 'password-stdin', 'state', 'interval'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
@@ -85,6 +88,11 @@ export async function runCli(argv: string[], environment: Environment, write: (l
       from: values.from, to: values.to, caFile: values.ca, fromPasswordEnv: values['from-password-env'],
       toPasswordEnv: values['to-password-env'], stateDir: values.state, dryRun: values['dry-run'], json: values.json,
     }, environment, write);
+  }
+  if (values.all) {
+    if (rest.length !== 0) throw new UsageError('"watch --all" watches every saved account: give no URL');
+    if (values.ca || values['password-stdin']) throw new UsageError('"watch --all" uses each saved account\'s own CA and keychain password: --ca and --password-stdin do not apply');
+    return watchAllCommand({ stateDir: values.state, json: values.json, intervalSeconds: parseInterval(values.interval) }, environment, write);
   }
   const wantsUrl = command !== 'accounts list';
   if (wantsUrl && rest.length !== 1) throw new UsageError(`"${command}" takes exactly one account URL`);

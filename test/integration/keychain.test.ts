@@ -31,6 +31,8 @@ describe('mailbeacon accounts', () => {
 
   beforeAll(async () => {
     dovecot.setUser('erin@example.com', PASSWORD);
+    dovecot.setUser('frank', PASSWORD);
+    dovecot.setUser('gina', PASSWORD);
     await dovecot.start();
   });
   afterAll(() => dovecot.dispose());
@@ -84,4 +86,33 @@ describe('mailbeacon accounts', () => {
       await withStdin.stop();
     }
   });
+
+  it('watch --all watches every saved account with its keychain password, and picks up a replaced one', async () => {
+    const allState = mkdtempSync(join(tmpdir(), 'mailbeacon-state-'));
+    const frank = `imaps://frank@127.0.0.1:${dovecot.ports.imaps}`;
+    const gina = `pop3s://gina@127.0.0.1:${dovecot.ports.pop3s}`;
+    await runCli(['accounts', 'add', frank, '--ca', dovecot.caFile, '--state', allState, '--password-stdin'], { stdin: `${PASSWORD}\n` });
+    await runCli(['accounts', 'add', gina, '--ca', dovecot.caFile, '--state', allState, '--password-stdin'], { stdin: 'stale-password\n' });
+
+    const misuse = await runCli(['watch', '--all', frank, '--state', allState]);
+    expect(misuse.status).toBe(2);
+    expect(misuse.stderr).toMatch(/give no URL/);
+
+    const { WatchProcess } = await import('../support/cli-process.js');
+    const watcher = new WatchProcess(['--all', '--state', allState, '--json', '--interval', '1']);
+    try {
+      await watcher.waitFor((e) => e.event === 'checked' && e.account === frank);
+      const stale = await watcher.waitFor((e) => e.event === 'credentials-needed' && e.account === gina);
+      const from = watcher.events.indexOf(stale);
+      // The new password goes into the keychain from another process, as a user would do it.
+      const replaced = await runCli(['accounts', 'add', gina, '--ca', dovecot.caFile, '--state', allState, '--password-stdin'], { stdin: `${PASSWORD}\n` });
+      expect(replaced.status, replaced.stderr).toBe(0);
+      const resumed = await watcher.waitFor((e) => e.event === 'checked' && e.account === gina, from, 40_000);
+      expect(resumed.consecutiveFailures).toBe(0);
+      expect(JSON.stringify(watcher.events)).not.toContain(PASSWORD);
+    } finally {
+      expect(await watcher.stop()).toBe(0);
+    }
+    expect(watcher.stderr).not.toContain(PASSWORD);
+  }, 60_000);
 });

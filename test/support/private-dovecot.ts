@@ -91,6 +91,8 @@ export class PrivateDovecot {
   /** A CA that did not sign it: with this one the server certificate is untrusted. */
   get otherCaFile(): string { return join(this.dir, 'other-ca.crt'); }
   get logFile(): string { return join(this.dir, 'dovecot.log'); }
+  /** For Dovecot's own tools against this instance: `doveadm -c`, `dovecot-lda -c`. */
+  get configFile(): string { return join(this.dir, 'dovecot.conf'); }
 
   async start(): Promise<this> {
     if (!dovecotInstalled()) throw new Error(DOVECOT_INSTALL_HINT);

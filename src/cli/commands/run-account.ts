@@ -11,6 +11,8 @@ import { humanLines, jsonLine } from '../output.js';
 export interface RunAccountOptions {
   context: AccountContext;
   password: { current: string };
+  /** Where each attempt gets its password; default `password.current`. */
+  readPassword?: () => Promise<string>;
   intervalMs?: number | undefined;
   json: boolean;
   write: (line: string) => void;
@@ -36,7 +38,7 @@ export function wireAccount(options: RunAccountOptions): { watcher: AccountWatch
     ca: context.ca,
     logger: context.logger,
     ...(context.deadlineMs ? { deadlineMs: context.deadlineMs } : {}),
-    getPassword: async () => options.password.current,
+    getPassword: options.readPassword ?? (async () => options.password.current),
     loadState: () => context.store.accountState(context.url).detection,
     saveState: (detection) => context.store.updateAccountState(context.url, { detection }),
     ...(options.idle ? { onPushed: (report) => watcher.pushed(report) } : {}),

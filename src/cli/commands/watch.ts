@@ -1,15 +1,8 @@
-import { detectWakeFromSleep } from '../../watch/wake-detector.js';
-import type { Timers } from '../../protocols/deadline.js';
 import { accountContext, initialPassword, type CommonArgs, type Environment } from '../account-context.js';
 import { promptHidden } from '../line-input.js';
 import { EXIT } from '../exit-codes.js';
 import { intervalFor, wireAccount } from './run-account.js';
-
-/** The watch loop's own timers keep the process alive (unlike background protocol timers). */
-const liveTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import { liveTimers, watchLoop } from './watch-loop.js';
 
 /**
  * `mailbeacon watch URL`: the login control until interrupted. When the saved password stops
@@ -23,8 +16,7 @@ export async function watchCommand(
 ): Promise<number> {
   const context = accountContext(args, environment);
   const password = { current: await initialPassword(args, context, environment) };
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => { finish = resolve; });
+  const loop = watchLoop();
 
   const askForNewPassword = async (): Promise<void> => {
     let next: string | undefined;
@@ -47,20 +39,9 @@ export async function watchCommand(
       if (event.event === 'credentials-needed') void askForNewPassword();
       if (event.event === 'login-failed' && event.reason === 'tls') {
         environment.writeError(`mailbeacon: ${context.url}: ${event.message} (give the server's CA with --ca)`);
-        finish(EXIT.tls);
+        loop.finish(EXIT.tls);
       }
     },
   });
-  const stopWakeDetector = detectWakeFromSleep({ now: Date.now, timers: liveTimers, onWake: () => watcher.networkRestored() });
-  const onSignal = (): void => finish(EXIT.ok);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  watcher.start();
-  const code = await finished;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  stopWakeDetector();
-  watcher.stop();
-  await runner.close().catch(() => undefined);
-  return code;
+  return loop.run([{ watcher, runner }]);
 }
