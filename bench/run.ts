@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { lockoutBench } from './p1-lockout/p1-lockout.js';
 import { checkCostBench } from './p2-check-cost/p2-check-cost.js';
 import { idleLatencyBench } from './p3-idle-latency/p3-idle-latency.js';
+import { scaleBench } from './p4-scale/p4-scale.js';
 import { migrationThroughputBench } from './p5-migration/p5-migration.js';
 import { migrationMemoryBench } from './p6-memory/p6-memory.js';
 import type { BenchContext } from './support/bench-context.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection
   P1: lockoutBench,
   P2: checkCostBench,
   P3: idleLatencyBench,
+  P4: scaleBench,
   P5: migrationThroughputBench,
   P6: migrationMemoryBench,
 };

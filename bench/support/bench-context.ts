@@ -9,4 +9,4 @@ export function pick<T>(context: BenchContext, full: T, quick: T): T {
   return context.quick ? quick : full;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
