@@ -1,5 +1,5 @@
-// P6 memory: peak resident memory of `mailbeacon migrate` when the old mailbox holds one very large
-// message among many small ones, against the same mailbox without it: what the big one costs.
+// P6 memory: peak resident memory of `mailbeacon migrate` as the old mailbox grows in the number
+// of messages, and when it holds one very large message among small ones: what each costs.
 import { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { pick, type BenchContext } from '../support/bench-context.js';
 import { benchMessage, mixedSizes } from '../support/corpus.js';
@@ -9,45 +9,56 @@ import { megabytes } from '../support/process-sampler.js';
 import { verdict, type BenchSection } from '../support/report.js';
 
 const PASSWORD = 'bench-password';
+/** imapsync's documented peak: about twice the biggest message (shared/PRODUCT.md). */
+const IMAPSYNC_FACTOR = 2;
 
 export async function migrationMemoryBench(context: BenchContext): Promise<BenchSection> {
-  const small = pick(context, 1000, 100);
+  const few = pick(context, 100, 20);
+  const many = pick(context, 1000, 100);
   const bigBytes = pick(context, 50, 5) * 2 ** 20;
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
-  for (const user of ['plain', 'withbig', 'plaincopy', 'withbigcopy']) dovecot.setUser(user, PASSWORD);
+  for (const user of ['few', 'many', 'withbig', 'fewcopy', 'manycopy', 'withbigcopy']) dovecot.setUser(user, PASSWORD);
   await dovecot.start();
   try {
-    const sizes = mixedSizes(small, 2_000, 5_000, 6);
-    fillMailbox(dovecot, 'plain', small, (index) => benchMessage(index, sizes[index]!));
+    const sizes = mixedSizes(many, 2_000, 5_000, 6);
+    const small = (index: number): Buffer => benchMessage(index, sizes[index % many]!);
+    fillMailbox(dovecot, 'few', few, small);
+    fillMailbox(dovecot, 'many', many, small);
     // The big message sits in the middle, so memory must come back down after it for the rest.
-    const middle = Math.floor(small / 2);
-    fillMailbox(dovecot, 'withbig', small + 1, (index) => (index === middle ? benchMessage(index, bigBytes) : benchMessage(index, sizes[index > middle ? index - 1 : index]!)));
-    context.progress(`P6: migrating ${small} small messages`);
-    const plain = await timedMigrate(dovecot, { user: 'plain', password: PASSWORD }, { user: 'plaincopy', password: PASSWORD });
-    context.progress(`P6: migrating ${small} small messages and one of ${megabytes(bigBytes)}`);
-    const withBig = await timedMigrate(dovecot, { user: 'withbig', password: PASSWORD }, { user: 'withbigcopy', password: PASSWORD });
+    const middle = Math.floor(many / 2);
+    fillMailbox(dovecot, 'withbig', many + 1, (index) => (index === middle ? benchMessage(index, bigBytes) : small(index > middle ? index - 1 : index)));
+    context.progress(`P6: migrating ${few}, then ${many} small messages`);
+    const fewRun = await timedMigrate(dovecot, { user: 'few', password: PASSWORD }, { user: 'fewcopy', password: PASSWORD });
+    const manyRun = await timedMigrate(dovecot, { user: 'many', password: PASSWORD }, { user: 'manycopy', password: PASSWORD });
+    context.progress(`P6: migrating ${many} small messages and one of ${megabytes(bigBytes)}`);
+    const bigRun = await timedMigrate(dovecot, { user: 'withbig', password: PASSWORD }, { user: 'withbigcopy', password: PASSWORD });
     const arrived = countMessages(dovecot, 'withbigcopy');
-    const extra = withBig.peakRssBytes - plain.peakRssBytes;
-    const perBig = extra / bigBytes;
+    const growth = manyRun.peakRssBytes - fewRun.peakRssBytes;
+    const extra = bigRun.peakRssBytes - manyRun.peakRssBytes;
+    const factor = extra / bigBytes;
     return {
       id: 'P6',
-      title: 'memory while migrating a very large message',
-      method: `\`mailbeacon migrate\` POP3 (TLS) → IMAP (TLS) of ${small} messages of 2–5 kB, once alone and once with one ${megabytes(bigBytes)} message among them; peak resident memory (VmHWM from /proc, sampled every 25 ms) of the whole process.`,
+      title: 'memory while migrating',
+      method: `\`mailbeacon migrate\` POP3 (TLS) → IMAP (TLS) of ${few} and of ${many} messages of 2–5 kB, and of the ${many} with one ${megabytes(bigBytes)} message among them; `
+        + 'peak resident memory (VmHWM from /proc, sampled every 25 ms) of the whole process, each run in its own process.',
       rows: [
         {
-          measure: `peak RSS, ${small} small messages`, mailbeacon: megabytes(plain.peakRssBytes), others: '', goal: '', verdict: 'info',
-          meaning: 'The floor: Node, the TLS connections, the journal.',
+          measure: `peak RSS, ${few} → ${many} small messages`, mailbeacon: `${megabytes(fewRun.peakRssBytes)} → ${megabytes(manyRun.peakRssBytes)}`, others: '',
+          goal: 'bounded whatever the mailbox size', verdict: verdict(growth < 10 * 2 ** 20),
+          meaning: `${growth >= 0 ? '+' : ''}${megabytes(growth)} for ${many / few}× the messages: one message is held at a time and the journal is appended to disk, so the count of messages does not show in memory.`,
         },
         {
-          measure: `peak RSS, with one ${megabytes(bigBytes)} message`, mailbeacon: megabytes(withBig.peakRssBytes),
-          others: `imapsync: ≈ 2 × the biggest message on top of its own (documented, not measured here)`,
-          goal: 'bounded whatever the mailbox size',
-          verdict: verdict(arrived === small + 1 && withBig.failed === 0 && perBig < 4),
-          meaning: `The big message costs ${megabytes(extra)} (${perBig.toFixed(1)} × its size): it is read from POP3 into one buffer, and IMAP APPEND (imapflow) sends it as one literal. `
-            + 'Memory depends on the largest message, never on how many there are; the streamed RETR keeps it to this one copy plus the TLS and socket buffers.',
+          measure: `peak RSS with one ${megabytes(bigBytes)} message`, mailbeacon: `${megabytes(bigRun.peakRssBytes)} (+${megabytes(extra)}, ${factor.toFixed(1)} × the message)`,
+          others: `imapsync: ≈ ${IMAPSYNC_FACTOR} × the biggest message (documented, not measured here)`,
+          goal: `≤ ${IMAPSYNC_FACTOR} × the largest message (imapsync)`,
+          verdict: verdict(factor <= IMAPSYNC_FACTOR && arrived === many + 1),
+          meaning: factor <= IMAPSYNC_FACTOR
+            ? 'The large message is held once, read from POP3 straight into a buffer of its LIST size.'
+            : `Missed by ${(factor - IMAPSYNC_FACTOR).toFixed(1)} × the message. We read it from POP3 into one buffer of its LIST size (one copy), but imapflow's APPEND builds the whole command as one buffer, adds CRLF with another concatenation, and TLS holds the encrypted copy while it drains. `
+              + 'Memory follows the largest message, never the mailbox; beating imapsync here needs an APPEND that streams its literal, which imapflow does not offer.',
         },
         {
-          measure: 'copied', mailbeacon: `${arrived} of ${small + 1}`, others: '', goal: `${small + 1}`, verdict: verdict(arrived === small + 1),
+          measure: 'copied', mailbeacon: `${arrived} of ${many + 1}`, others: '', goal: `${many + 1}`, verdict: verdict(arrived === many + 1 && bigRun.failed === 0),
           meaning: 'The large message arrives like the others; nothing is skipped to save memory.',
         },
       ],

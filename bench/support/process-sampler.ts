@@ -20,13 +20,15 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
   }
 }
 
-/** Samples every `everyMs` until `done` settles; returns the last sample taken. */
+/** Samples every `everyMs` until `done` settles; returns the last sample of the live process. */
 export async function samplePeakUntil(pid: number, done: Promise<unknown>, everyMs = 25): Promise<ProcessSample | undefined> {
   let last: ProcessSample | undefined;
   let finished = false;
   void done.finally(() => { finished = true; });
   while (!finished) {
-    last = sampleProcess(pid) ?? last;
+    const sample = sampleProcess(pid);
+    // A process that has exited but not yet been reaped (a zombie) reports no memory at all.
+    if (sample && sample.peakRssBytes > 0) last = sample;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   return last;
