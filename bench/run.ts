@@ -1,5 +1,6 @@
 // `npm run bench`: runs P1–P6, prints a table and writes docs/BENCHMARKS.md (with --quick: small
-// sizes and short runs into test-results/, to prove the benchmarks still run).
+// sizes and short runs into test-results/, to prove the benchmarks still run). A .json with the same
+// figures is written beside the Markdown.
 //   node dist/bench/run.js [--quick] [--only P1,P3] [--out FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -49,6 +50,8 @@ async function main(): Promise<number> {
   const command = `npm run bench${quick || values.only ? ` --${quick ? ' --quick' : ''}${values.only ? ` --only ${values.only}` : ''}` : ''}`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, markdownReport(machine, sections, quick ? 'quick' : 'full', command));
+  // The same figures for programs (the quick run's test reads them).
+  writeFileSync(out.replace(/\.md$/, '') + '.json', `${JSON.stringify({ machine, mode: quick ? 'quick' : 'full', sections }, null, 2)}\n`);
   process.stdout.write(`${terminalTable(sections)}\n\nwritten to ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   return 0;
 }
