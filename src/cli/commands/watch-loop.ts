@@ -32,11 +32,13 @@ export function watchLoop(): WatchLoop {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     // Many accounts, often on one server: first checks spread out rather than all in one burst.
-    const starts = accounts.map(({ watcher }, index) => (index === 0 || staggerMs === 0
-      ? (watcher.start(), undefined)
-      : setTimeout(() => watcher.start(), index * staggerMs)));
+    const starts: NodeJS.Timeout[] = [];
+    accounts.forEach(({ watcher }, index) => {
+      if (index === 0 || staggerMs === 0) watcher.start();
+      else starts.push(setTimeout(() => watcher.start(), index * staggerMs));
+    });
     const code = await finished;
-    for (const start of starts) if (start) clearTimeout(start);
+    for (const start of starts) clearTimeout(start);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     stopWakeDetector();
