@@ -1,8 +1,9 @@
 // `npm run bench`: runs P1–P6, prints a table and writes docs/BENCHMARKS.md (with --quick: small
 // sizes and short runs into test-results/, to prove the benchmarks still run). A .json with the same
 // figures is written beside the Markdown.
-//   node dist/bench/run.js [--quick] [--only P1,P3] [--out FILE]
-import { mkdirSync, writeFileSync } from 'node:fs';
+//   node dist/bench/run.js [--quick] [--only P1,P3 [--update]] [--out FILE]
+// --update re-measures only the given benchmarks and keeps the other sections of the report.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lockoutBench } from './p1-lockout/p1-lockout.js';
@@ -12,7 +13,7 @@ import { scaleBench } from './p4-scale/p4-scale.js';
 import { migrationThroughputBench } from './p5-migration/p5-migration.js';
 import { migrationMemoryBench } from './p6-memory/p6-memory.js';
 import type { BenchContext } from './support/bench-context.js';
-import { machineFacts, markdownReport, terminalTable, type BenchSection } from './support/report.js';
+import { machineFacts, markdownReport, terminalTable, type BenchSection, type MachineFacts } from './support/report.js';
 
 const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection>> = {
   P1: lockoutBench,
@@ -25,7 +26,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, update: { type: 'boolean', default: false } },
     strict: true,
   });
   const quick = values.quick;
@@ -41,17 +42,32 @@ async function main(): Promise<number> {
     quick,
     progress: (message) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`),
   };
-  const machine = machineFacts();
-  const sections: BenchSection[] = [];
+  const jsonOut = `${out.replace(/\.md$/, '')}.json`;
+  let machine = machineFacts();
+  let sections: BenchSection[] = [];
+  if (values.update) {
+    if (!values.only || !existsSync(jsonOut)) {
+      process.stderr.write(`bench: --update needs --only and an earlier report at ${jsonOut}\n`);
+      return 2;
+    }
+    const earlier = JSON.parse(readFileSync(jsonOut, 'utf8')) as { machine: MachineFacts; sections: BenchSection[] };
+    machine = earlier.machine;
+    sections = earlier.sections;
+  }
   for (const id of ids) {
     context.progress(`${id} starts`);
-    sections.push(await BENCHMARKS[id]!(context));
+    const measured = await BENCHMARKS[id]!(context);
+    const section = values.update ? { ...measured, measuredAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } : measured;
+    const index = sections.findIndex((s) => s.id === id);
+    if (index >= 0) sections[index] = section;
+    else sections.push(section);
   }
-  const command = `npm run bench${quick || values.only ? ` --${quick ? ' --quick' : ''}${values.only ? ` --only ${values.only}` : ''}` : ''}`;
+  sections.sort((a, b) => a.id.localeCompare(b.id));
+  const command = values.update ? 'npm run bench' : `npm run bench${quick || values.only ? ` --${quick ? ' --quick' : ''}${values.only ? ` --only ${values.only}` : ''}` : ''}`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, markdownReport(machine, sections, quick ? 'quick' : 'full', command));
   // The same figures for programs (the quick run's test reads them).
-  writeFileSync(out.replace(/\.md$/, '') + '.json', `${JSON.stringify({ machine, mode: quick ? 'quick' : 'full', sections }, null, 2)}\n`);
+  writeFileSync(jsonOut, `${JSON.stringify({ machine, mode: quick ? 'quick' : 'full', sections }, null, 2)}\n`);
   process.stdout.write(`${terminalTable(sections)}\n\nwritten to ${out} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   return 0;
 }

@@ -15,37 +15,45 @@ const IMAPSYNC_FACTOR = 2;
 export async function migrationMemoryBench(context: BenchContext): Promise<BenchSection> {
   const few = pick(context, 100, 20);
   const many = pick(context, 1000, 100);
+  const most = pick(context, 10_000, 300);
   const bigBytes = pick(context, 50, 5) * 2 ** 20;
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
-  for (const user of ['few', 'many', 'withbig', 'fewcopy', 'manycopy', 'withbigcopy']) dovecot.setUser(user, PASSWORD);
+  for (const user of ['few', 'many', 'most', 'withbig', 'fewcopy', 'manycopy', 'mostcopy', 'withbigcopy']) dovecot.setUser(user, PASSWORD);
   await dovecot.start();
   try {
-    const sizes = mixedSizes(many, 2_000, 5_000, 6);
-    const small = (index: number): Buffer => benchMessage(index, sizes[index % many]!);
+    const sizes = mixedSizes(most, 2_000, 5_000, 6);
+    const small = (index: number): Buffer => benchMessage(index, sizes[index]!);
     fillMailbox(dovecot, 'few', few, small);
     fillMailbox(dovecot, 'many', many, small);
+    fillMailbox(dovecot, 'most', most, small);
     // The big message sits in the middle, so memory must come back down after it for the rest.
     const middle = Math.floor(many / 2);
     fillMailbox(dovecot, 'withbig', many + 1, (index) => (index === middle ? benchMessage(index, bigBytes) : small(index > middle ? index - 1 : index)));
-    context.progress(`P6: migrating ${few}, then ${many} small messages`);
+    context.progress(`P6: migrating ${few}, ${many}, then ${most} small messages`);
     const fewRun = await timedMigrate(dovecot, { user: 'few', password: PASSWORD }, { user: 'fewcopy', password: PASSWORD });
     const manyRun = await timedMigrate(dovecot, { user: 'many', password: PASSWORD }, { user: 'manycopy', password: PASSWORD });
+    const mostRun = await timedMigrate(dovecot, { user: 'most', password: PASSWORD }, { user: 'mostcopy', password: PASSWORD });
     context.progress(`P6: migrating ${many} small messages and one of ${megabytes(bigBytes)}`);
     const bigRun = await timedMigrate(dovecot, { user: 'withbig', password: PASSWORD }, { user: 'withbigcopy', password: PASSWORD });
     const arrived = countMessages(dovecot, 'withbigcopy');
-    const growth = manyRun.peakRssBytes - fewRun.peakRssBytes;
+    // Bounded means the last step up costs (next to) nothing: start-up warm-up shows in the first.
+    const growth = mostRun.peakRssBytes - manyRun.peakRssBytes;
     const extra = bigRun.peakRssBytes - manyRun.peakRssBytes;
     const factor = extra / bigBytes;
     return {
       id: 'P6',
       title: 'memory while migrating',
-      method: `\`mailbeacon migrate\` POP3 (TLS) → IMAP (TLS) of ${few} and of ${many} messages of 2–5 kB, and of the ${many} with one ${megabytes(bigBytes)} message among them; `
+      method: `\`mailbeacon migrate\` POP3 (TLS) → IMAP (TLS) of ${few}, ${many} and ${most} messages of 2–5 kB, and of the ${many} with one ${megabytes(bigBytes)} message among them; `
         + 'peak resident memory (VmHWM from /proc, sampled every 25 ms) of the whole process, each run in its own process.',
       rows: [
         {
-          measure: `peak RSS, ${few} → ${many} small messages`, mailbeacon: `${megabytes(fewRun.peakRssBytes)} → ${megabytes(manyRun.peakRssBytes)}`, others: '',
-          goal: 'bounded whatever the mailbox size', verdict: verdict(growth < 10 * 2 ** 20),
-          meaning: `${growth >= 0 ? '+' : ''}${megabytes(growth)} for ${many / few}× the messages: one message is held at a time and the journal is appended to disk, so the count of messages does not show in memory.`,
+          measure: `peak RSS, ${few} → ${many} → ${most.toLocaleString('en')} small messages`,
+          mailbeacon: `${megabytes(fewRun.peakRssBytes)} → ${megabytes(manyRun.peakRssBytes)} → ${megabytes(mostRun.peakRssBytes)}`, others: '',
+          goal: 'bounded whatever the mailbox size', verdict: verdict(growth < 10 * 2 ** 20 && mostRun.failed === 0),
+          meaning: growth < 10 * 2 ** 20
+            ? `${growth >= 0 ? '+' : ''}${megabytes(growth)} for the last step (${many} → ${most.toLocaleString('en')}, ${most / many}× the messages): one message is held at a time and the journal is appended to disk, so the number of messages hardly shows in memory; the first step is the process warming up.`
+            : `Missed: +${megabytes(growth)} for the last step (${many} → ${most.toLocaleString('en')}), about ${(growth / (most - many) / 1024).toFixed(1)} kB per message at peak. One message is held at a time, but a resumable copy keeps per-message bookkeeping (the source's UIDL and size lists, the plan, the journal's index of what is done) and the collector lets garbage pile up before it runs. `
+              + `Linear, so a 100,000-message mailbox could peak ~${megabytes((growth / (most - many)) * 100_000)} higher (less once the collector catches up): not the flat line the goal asks for; planning and journalling in batches would flatten it.`,
         },
         {
           measure: `peak RSS with one ${megabytes(bigBytes)} message`, mailbeacon: `${megabytes(bigRun.peakRssBytes)} (+${megabytes(extra)}, ${factor.toFixed(1)} × the message)`,
@@ -55,7 +63,7 @@ export async function migrationMemoryBench(context: BenchContext): Promise<Bench
           meaning: factor <= IMAPSYNC_FACTOR
             ? 'The large message is held once, read from POP3 straight into a buffer of its LIST size.'
             : `Missed by ${(factor - IMAPSYNC_FACTOR).toFixed(1)} × the message. We read it from POP3 into one buffer of its LIST size (one copy), but imapflow's APPEND builds the whole command as one buffer, adds CRLF with another concatenation, and TLS holds the encrypted copy while it drains. `
-              + 'Memory follows the largest message, never the mailbox; beating imapsync here needs an APPEND that streams its literal, which imapflow does not offer.',
+              + 'Beating imapsync here needs an APPEND that streams its literal, which imapflow does not offer.',
         },
         {
           measure: 'copied', mailbeacon: `${arrived} of ${many + 1}`, others: '', goal: `${many + 1}`, verdict: verdict(arrived === many + 1 && bigRun.failed === 0),

@@ -19,6 +19,8 @@ export interface BenchRow {
 
 export interface BenchSection {
   id: string;
+  /** Set when this section was re-measured later with --update (ISO 8601); otherwise the report's date. */
+  measuredAt?: string;
   title: string;
   /** How it was measured, in a sentence or two. */
   method: string;
@@ -74,7 +76,8 @@ export function markdownReport(machine: MachineFacts, sections: BenchSection[], 
     '',
   ];
   for (const section of sections) {
-    lines.push(`## ${section.id} — ${section.title}`, '', section.method, '');
+    const remeasured = section.measuredAt ? ` Re-measured on its own at ${section.measuredAt} (\`--only ${section.id} --update\`), same machine.` : '';
+    lines.push(`## ${section.id} — ${section.title}`, '', `${section.method}${remeasured}`, '');
     lines.push('| Measure | Mailbeacon | Others (same run) | Goal | Verdict | What it means |');
     lines.push('|---|---|---|---|---|---|');
     for (const row of section.rows) {
