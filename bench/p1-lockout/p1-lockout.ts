@@ -7,7 +7,7 @@ import { WatchProcess } from '../../test/support/cli-process.js';
 import { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { seeded } from '../../test/support/seeded-random.js';
 import { pick, sleep, type BenchContext } from '../support/bench-context.js';
-import { exitOf, fetchmailHome, fetchmailInstalled, startFetchmail } from '../support/fetchmail.js';
+import { fetchmailInstalled, runFetchmail } from '../support/fetchmail.js';
 import { verdict, type BenchSection } from '../support/report.js';
 import {
   HOUR, fairEmailModel, fetchmailModel, lockoutFigures, mailbeaconModel, thunderbirdModel, type LockoutFigures,
@@ -48,12 +48,9 @@ async function liveRun(context: BenchContext): Promise<LiveRun> {
       // Dovecot's penalty is per client IP: the two runs go one after the other, never together.
       await sleep(2000);
       context.progress(`P1: fetchmail -d 1 with a stale password for ${seconds} s`);
-      const home = fetchmailHome({ protocol: 'imap', port: dovecot.ports.imaps, user: 'fetchstale', password: 'the-old-password', caFile: dovecot.caFile });
-      let output = '';
-      const child = startFetchmail(home, { daemonSeconds: 1, log: (text) => { output += text; } });
-      await sleep(seconds * 1000);
-      child.kill('SIGTERM');
-      await exitOf(child);
+      const { output } = await runFetchmail(
+        { protocol: 'imap', port: dovecot.ports.imaps, user: 'fetchstale', password: 'the-old-password', caFile: dovecot.caFile },
+        { daemonSeconds: 1, forMs: seconds * 1000 });
       fetchmail = dovecot.authFailures('fetchstale');
       if (fetchmail === 0) context.progress(`P1: fetchmail made no login attempt; its output:\n${output.slice(-2000)}`);
     }

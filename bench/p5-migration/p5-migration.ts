@@ -9,7 +9,7 @@ import { ImapFlow } from 'imapflow';
 import { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { pick, type BenchContext } from '../support/bench-context.js';
 import { benchMessage, mixedSizes } from '../support/corpus.js';
-import { exitOf, fetchmailHome, fetchmailInstalled, startFetchmail } from '../support/fetchmail.js';
+import { fetchmailInstalled, runFetchmail } from '../support/fetchmail.js';
 import { countMessages, fillMailbox } from '../support/mailbox-filler.js';
 import { timedMigrate } from '../support/migrate-run.js';
 import { verdict, type BenchRow, type BenchSection } from '../support/report.js';
@@ -54,12 +54,10 @@ function doveadmImport(dovecot: PrivateDovecot): void {
 }
 
 async function fetchmailToLda(dovecot: PrivateDovecot): Promise<void> {
-  const home = fetchmailHome({
+  const { code, output } = await runFetchmail({
     protocol: 'pop3', port: dovecot.ports.pop3s, user: 'source', password: PASSWORD, caFile: dovecot.caFile,
     mda: `${LDA} -c ${dovecot.configFile} -d fetchmail`,
   });
-  let output = '';
-  const code = await exitOf(startFetchmail(home, { log: (text) => { output += text; } }));
   if (code !== 0) throw new Error(`fetchmail exited ${code}: ${output.slice(-2000)}`);
 }
 

@@ -1,7 +1,7 @@
 // fetchmail, the peer users run for "poll my mailbox and deliver it locally": a run-control file in
 // a private FETCHMAILHOME (its pid and id files land there too), TLS verified against the test CA.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,7 +19,7 @@ export interface FetchmailPoll {
   mda?: string;
 }
 
-export function fetchmailHome(poll: FetchmailPoll): string {
+function fetchmailHome(poll: FetchmailPoll): string {
   const home = mkdtempSync(join(tmpdir(), 'mailbeacon-fetchmail-'));
   const quote = (text: string): string => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   // `localhost` because fetchmail checks the certificate's DNS names, not its IP address.
@@ -37,7 +37,7 @@ export function fetchmailHome(poll: FetchmailPoll): string {
 }
 
 /** Starts fetchmail (daemon mode when `daemonSeconds` is given), output into `log`. */
-export function startFetchmail(home: string, options: { daemonSeconds?: number; log: (text: string) => void }): ChildProcess {
+function startFetchmail(home: string, options: { daemonSeconds?: number; log: (text: string) => void }): ChildProcess {
   const args = ['-f', join(home, 'fetchmailrc'), '--nosyslog', '--nodetach'];
   if (options.daemonSeconds) args.push('-d', String(options.daemonSeconds));
   const child = spawn('fetchmail', args, { env: { ...process.env, FETCHMAILHOME: home, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,7 +46,26 @@ export function startFetchmail(home: string, options: { daemonSeconds?: number; 
   return child;
 }
 
-export function exitOf(child: ChildProcess): Promise<number | null> {
+function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('close', (code) => resolve(code)));
+}
+
+/**
+ * Runs fetchmail on `poll`: one poll, or in daemon mode every `daemonSeconds` until `forMs` has
+ * passed. Its home (run-control file with the password, pid and id files) is removed afterwards.
+ */
+export async function runFetchmail(poll: FetchmailPoll, options: { daemonSeconds?: number; forMs?: number } = {}): Promise<{ code: number | null; output: string }> {
+  const home = fetchmailHome(poll);
+  let output = '';
+  try {
+    const child = startFetchmail(home, { ...(options.daemonSeconds ? { daemonSeconds: options.daemonSeconds } : {}), log: (text) => { output += text; } });
+    if (options.forMs) {
+      await new Promise((resolve) => setTimeout(resolve, options.forMs));
+      child.kill('SIGTERM');
+    }
+    return { code: await exitOf(child), output };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
