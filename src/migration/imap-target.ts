@@ -1,6 +1,7 @@
 // The new mailbox: folders created as needed, APPEND with flags and INTERNALDATE, and a search that
 // recognises a message whose earlier APPEND may have landed before a crash.
 import type { ImapFlow } from 'imapflow';
+import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapSession } from '../protocols/imap/imap-session.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
@@ -17,6 +18,9 @@ export interface CopyProbe {
 export class AppendRefused extends Error {
   override readonly name = 'AppendRefused';
 }
+
+/** RFC 5530 codes that mean "not now" rather than "not this message". */
+const TRANSIENT_CODES = new Set(['UNAVAILABLE', 'INUSE']);
 
 export class ImapTarget {
   folders: FolderInfo[] = [];
@@ -61,18 +65,33 @@ export class ImapTarget {
   async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
     try {
       const result = await this.client.append(path, content, flags, date);
-      if (!result) throw new AppendRefused('the server did not accept the message');
+      if (!result) throw this.sessionEnded() ?? new AppendRefused('the server did not accept the message');
       return {
         ...(result.uid !== undefined ? { uid: result.uid } : {}),
         ...(result.uidValidity !== undefined ? { uidValidity: String(result.uidValidity) } : {}),
       };
     } catch (error) {
       const failure = error as { responseStatus?: string; serverResponseCode?: string; responseText?: string; message?: string };
+      if (error instanceof CheckFailure) throw error;
+      // A server going down answers the APPEND in flight with BYE (and sometimes NO): that is the
+      // session ending, to be retried after a reconnect, not a verdict on this message.
+      const ended = this.sessionEnded();
+      if (ended) throw ended;
+      if (failure.serverResponseCode && TRANSIENT_CODES.has(failure.serverResponseCode.toUpperCase())) {
+        throw new CheckFailure('closed-by-server', `the server cannot take the message now: ${failure.responseText ?? failure.serverResponseCode}`, { afterLogin: true });
+      }
       if (failure.responseStatus === 'NO' || failure.responseStatus === 'BAD' || failure.serverResponseCode === 'APPENDLIMIT') {
         throw new AppendRefused(failure.responseText || failure.message || 'refused');
       }
       throw error;
     }
+  }
+
+  /** The server said BYE (imapflow moves to LOGOUT) or the socket is gone. */
+  private sessionEnded(): CheckFailure | undefined {
+    const { client } = this;
+    return client.usable && client.state !== client.states.LOGOUT ? undefined
+      : new CheckFailure('closed-by-server', 'the server ended the session during APPEND', { afterLogin: true });
   }
 
   /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */

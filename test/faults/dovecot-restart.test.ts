@@ -1,6 +1,6 @@
 // Real Dovecot killed and restarted in the middle of a check and of a migration: the next attempt
 // succeeds, nothing is lost or duplicated, and no login failure is counted.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,6 @@ import { eventually } from '../support/eventually.js';
 import { readMailbox } from '../support/mailbox-reader.js';
 import { message } from '../support/messages.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
-import { readFileSync } from 'node:fs';
 
 const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
 
@@ -75,6 +74,8 @@ describe('Dovecot killed and restarted', () => {
         }
       },
     });
+    // On failure, say why (a bare { kind: 'failed' } diff hides the reason).
+    if (outcome.kind === 'failed') expect.fail(`migration failed: ${outcome.failure.reason}: ${outcome.failure.message}`);
     expect(killed).toBe(true);
     expect(outcome).toMatchObject({ kind: 'finished', state: 'complete', failed: 0 });
     expect(await readMailbox(dovecot.ports.imaps, 'new', 'pw', dovecot.caFile)).toHaveLength(600);

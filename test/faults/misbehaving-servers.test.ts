@@ -7,6 +7,7 @@ import { parseAccountUrl } from '../../src/account/account-url.js';
 import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
 import type { FailureReason } from '../../src/protocols/check-failure.js';
 import { CheckFailure } from '../../src/protocols/check-failure.js';
+import { AppendRefused, ImapTarget } from '../../src/migration/imap-target.js';
 import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
 import { CheckRunner } from '../../src/watch/check-runner.js';
 import { startScriptedServer } from '../support/scripted-server.js';
@@ -106,6 +107,34 @@ describe('POP3 misbehaviour', () => {
       await server.close();
     }
   });
+
+  // Dovecot answers a command in flight with "-ERR Server shutting down." and hangs up when it is
+  // stopped: that is the session ending (retry later), unlike a -ERR on a connection that stays open
+  // (the command itself was refused, e.g. a message deleted by another client).
+  it.each([
+    ['-ERR then a close', 'closed-by-server', (socket: Socket) => socket.end('-ERR Server shutting down.\r\n')],
+    ['-ERR [SYS/TEMP], connection kept', 'closed-by-server', (socket: Socket) => socket.write('-ERR [SYS/TEMP] busy\r\n')],
+    ['-ERR, connection kept', 'refused', (socket: Socket) => socket.write('-ERR no such message\r\n')],
+  ] as const)('RETR answered with %s → %s', async (_name, expected, answer) => {
+    const server = await startScriptedServer({
+      onConnect: pop3Greeting,
+      onLine: (socket, line) => (line.startsWith('RETR') ? answer(socket) : pop3Normal(socket, line)),
+    });
+    const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
+    await client.login('u', 'p');
+    const error = await client.retr(1, () => undefined).catch((e: unknown) => e);
+    if (expected === 'refused') {
+      expect(error).not.toBeInstanceOf(CheckFailure);
+      expect((error as Error).message).toBe('POP3: RETR failed: no such message');
+      // The session is still usable after a refused command.
+      expect(await client.stat()).toMatchObject({ count: 1 });
+    } else {
+      expect(error).toBeInstanceOf(CheckFailure);
+      expect(error).toMatchObject({ reason: expected, afterLogin: true });
+    }
+    client.close();
+    await server.close();
+  });
 });
 
 const imapGreeting = (socket: Socket) => socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE] ready\r\n');
@@ -136,5 +165,37 @@ describe('IMAP misbehaviour', () => {
     const { outcome, ms } = await attempt('imap', handlers);
     expect(outcome).toBe(expected);
     expect(ms).toBeLessThan(DEADLINE_MS + 2_000);
+  });
+});
+
+// The migration target must tell "the server is going away" (reconnect and retry this message) from
+// "the server will not take this message" (record it as failed and go on).
+describe('IMAP APPEND answers during a migration', () => {
+  it.each<[string, 'retry' | 'refused', (socket: Socket, tag: string) => void]>([
+    ['BYE, then a close', 'retry', (socket) => socket.end('* BYE Server shutting down.\r\n')],
+    ['BYE, then NO', 'retry', (socket, tag) => socket.end(`* BYE Server shutting down.\r\n${tag} NO shutting down\r\n`)],
+    ['NO [UNAVAILABLE]', 'retry', (socket, tag) => socket.write(`${tag} NO [UNAVAILABLE] try later\r\n`)],
+    ['NO [OVERQUOTA]', 'refused', (socket, tag) => socket.write(`${tag} NO [OVERQUOTA] mailbox full\r\n`)],
+  ])('%s → %s', async (_name, expected, answer) => {
+    const server = await startScriptedServer({
+      onConnect: imapGreeting,
+      onLine: (socket, line) => (/^\S+ APPEND /i.test(line) ? answer(socket, line.split(' ')[0]!) : imapNormal(socket, line)),
+    });
+    try {
+      const target = await ImapTarget.open({
+        endpoint: parseAccountUrl(`imap://user@127.0.0.1:${server.port}?plaintext=1`), password: 'pw', deadlineMs: DEADLINE_MS, logger,
+      });
+      const error = await target.append('INBOX', Buffer.from('Subject: x\r\n\r\nbody\r\n'), [], undefined).catch((e: unknown) => e);
+      await target.close();
+      if (expected === 'refused') {
+        expect(error).toBeInstanceOf(AppendRefused);
+        expect((error as Error).message).toContain('mailbox full');
+      } else {
+        expect(error).toBeInstanceOf(CheckFailure);
+        expect(error).toMatchObject({ reason: 'closed-by-server', afterLogin: true });
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

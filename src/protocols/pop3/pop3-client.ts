@@ -26,6 +26,8 @@ function pinOf(options: Pop3ConnectOptions): { fingerprint: string; host: string
 }
 
 const GOODBYE_MS = 2_000;
+/** How long a `-ERR` waits to see whether the server hangs up after it (it writes the line, then closes). */
+const SESSION_END_GRACE_MS = 300;
 
 export interface UidlEntry { number: number; uid: string }
 
@@ -194,8 +196,16 @@ export class Pop3Client {
 
   private async expectOk(line: string): Promise<Pop3Status> {
     const status = await this.command(line);
-    if (!status.ok) throw this.protocolError(`${line.split(' ')[0]} failed: ${status.text}`);
-    return status;
+    if (status.ok) return status;
+    const what = `${line.split(' ')[0]} failed: ${status.text}`;
+    // A refusal followed by a hang-up, or one the server marks temporary (RFC 3206 SYS/TEMP), says
+    // nothing about the command: the session ended, and the caller may reconnect and retry.
+    if (isTemporaryCode(status.code) || await this.connection.failsWithin(SESSION_END_GRACE_MS)) {
+      const ended = new CheckFailure('closed-by-server', `POP3: ${what}`, { afterLogin: true });
+      this.connection.fail(ended); // no-op when the close already failed it; the server's words are better
+      throw ended;
+    }
+    throw this.protocolError(what);
   }
 
   private loginRefused(status: Pop3Status): CheckFailure {

@@ -104,6 +104,19 @@ export class Pop3Connection {
     return Buffer.concat(parts);
   }
 
+  /** True when the connection fails (typically: the server closes it) within `ms`. A `-ERR` that is
+   * followed by a close is the server ending the session (Dovecot's "Server shutting down."), not a
+   * refusal of the command, and must be retried like any other drop. */
+  async failsWithin(ms: number): Promise<boolean> {
+    if (this.failure) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => { this.socket.off('close', onGone); this.socket.off('end', onGone); resolve(this.failure !== undefined); }, ms);
+      const onGone = (): void => { clearTimeout(timer); resolve(true); };
+      this.socket.once('close', onGone);
+      this.socket.once('end', onGone);
+    });
+  }
+
   /** Ends the conversation without treating the close as a server failure; anything still waiting,
    * or asked for later, is refused at once instead of waiting on a dead socket. */
   close(): void {
