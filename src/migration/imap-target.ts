@@ -3,6 +3,7 @@
 import type { ImapFlow } from 'imapflow';
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapSession } from '../protocols/imap/imap-session.js';
+import { StreamingAppendSession } from '../protocols/imap/streaming-append.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
 import { headerHash } from './message-facts.js';
@@ -19,6 +20,11 @@ export class AppendRefused extends Error {
   override readonly name = 'AppendRefused';
 }
 
+/** From this size on a message goes out on a second connection that streams it (see
+ * streaming-append.ts): imapflow would hold ~4 copies of it at once. Below, imapflow's pipelined
+ * session is quicker and the copies are small. */
+export const STREAMED_APPEND_BYTES = 1024 * 1024;
+
 /** RFC 5530 codes that mean "not now" rather than "not this message". */
 const TRANSIENT_CODES = new Set(['UNAVAILABLE', 'INUSE']);
 
@@ -26,11 +32,12 @@ export class ImapTarget {
   folders: FolderInfo[] = [];
   delimiter = '/';
   private readonly known = new Set<string>();
+  private streaming: StreamingAppendSession | undefined;
 
-  private constructor(private readonly session: ImapSession) {}
+  private constructor(private readonly session: ImapSession, private readonly options: OpenSessionOptions) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapTarget> {
-    const target = new ImapTarget(await ImapSession.open(options));
+    const target = new ImapTarget(await ImapSession.open(options), options);
     const folders = await target.client.list();
     target.folders = folders.map((folder) => ({ path: folder.path, delimiter: folder.delimiter, specialUse: folder.specialUse }));
     target.delimiter = folders.find((folder) => folder.delimiter)?.delimiter ?? '/';
@@ -64,6 +71,7 @@ export class ImapTarget {
   /** Resolves after the server's tagged OK; AppendRefused when the server says NO to this message. */
   async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
     try {
+      if (content.length >= STREAMED_APPEND_BYTES) return await this.appendStreamed(path, content, flags, date);
       const result = await this.client.append(path, content, flags, date);
       if (!result) throw this.sessionEnded() ?? new AppendRefused('the server did not accept the message');
       return {
@@ -82,6 +90,22 @@ export class ImapTarget {
       }
       if (failure.responseStatus === 'NO' || failure.responseStatus === 'BAD' || failure.serverResponseCode === 'APPENDLIMIT') {
         throw new AppendRefused(failure.responseText || failure.message || 'refused');
+      }
+      throw error;
+    }
+  }
+
+  /** The second connection opens at the first large message and stays for the next; a failure
+   * drops it, so the retry after a reconnect starts a fresh one. */
+  private async appendStreamed(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
+    this.streaming ??= await StreamingAppendSession.open(this.options);
+    try {
+      return await this.streaming.append(path, content, flags, date);
+    } catch (error) {
+      if (error instanceof CheckFailure) {
+        const dead = this.streaming;
+        this.streaming = undefined;
+        await dead.close();
       }
       throw error;
     }
@@ -115,6 +139,8 @@ export class ImapTarget {
   }
 
   async close(): Promise<void> {
-    await this.session.close();
+    const streaming = this.streaming;
+    this.streaming = undefined;
+    await Promise.all([this.session.close(), streaming?.close()]);
   }
 }

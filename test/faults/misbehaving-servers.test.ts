@@ -7,7 +7,8 @@ import { parseAccountUrl } from '../../src/account/account-url.js';
 import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
 import type { FailureReason } from '../../src/protocols/check-failure.js';
 import { CheckFailure } from '../../src/protocols/check-failure.js';
-import { AppendRefused, ImapTarget } from '../../src/migration/imap-target.js';
+import { AppendRefused, ImapTarget, STREAMED_APPEND_BYTES } from '../../src/migration/imap-target.js';
+import { StreamingAppendSession } from '../../src/protocols/imap/streaming-append.js';
 import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
 import { CheckRunner } from '../../src/watch/check-runner.js';
 import { startScriptedServer } from '../support/scripted-server.js';
@@ -171,12 +172,17 @@ describe('IMAP misbehaviour', () => {
 // The migration target must tell "the server is going away" (reconnect and retry this message) from
 // "the server will not take this message" (record it as failed and go on).
 describe('IMAP APPEND answers during a migration', () => {
-  it.each<[string, 'retry' | 'refused', (socket: Socket, tag: string) => void]>([
+  it.each(([
     ['BYE, then a close', 'retry', (socket) => socket.end('* BYE Server shutting down.\r\n')],
     ['BYE, then NO', 'retry', (socket, tag) => socket.end(`* BYE Server shutting down.\r\n${tag} NO shutting down\r\n`)],
     ['NO [UNAVAILABLE]', 'retry', (socket, tag) => socket.write(`${tag} NO [UNAVAILABLE] try later\r\n`)],
     ['NO [OVERQUOTA]', 'refused', (socket, tag) => socket.write(`${tag} NO [OVERQUOTA] mailbox full\r\n`)],
-  ])('%s → %s', async (_name, expected, answer) => {
+  ] as [string, 'retry' | 'refused', (socket: Socket, tag: string) => void][]).flatMap(([name, expected, answer]) => [
+    // Small messages go through imapflow; large ones through our streaming APPEND (no LITERAL+ here,
+    // so it waits for the go-ahead that never comes).
+    [`${name}, small message`, expected, answer, 'small'],
+    [`${name}, large message`, expected, answer, 'large'],
+  ] as const))('%s → %s', async (_name, expected, answer, size) => {
     const server = await startScriptedServer({
       onConnect: imapGreeting,
       onLine: (socket, line) => (/^\S+ APPEND /i.test(line) ? answer(socket, line.split(' ')[0]!) : imapNormal(socket, line)),
@@ -185,7 +191,8 @@ describe('IMAP APPEND answers during a migration', () => {
       const target = await ImapTarget.open({
         endpoint: parseAccountUrl(`imap://user@127.0.0.1:${server.port}?plaintext=1`), password: 'pw', deadlineMs: DEADLINE_MS, logger,
       });
-      const error = await target.append('INBOX', Buffer.from('Subject: x\r\n\r\nbody\r\n'), [], undefined).catch((e: unknown) => e);
+      const content = Buffer.from(`Subject: x\r\n\r\n${size === 'large' ? 'y'.repeat(STREAMED_APPEND_BYTES) : 'body'}\r\n`);
+      const error = await target.append('INBOX', content, [], undefined).catch((e: unknown) => e);
       await target.close();
       if (expected === 'refused') {
         expect(error).toBeInstanceOf(AppendRefused);
@@ -194,6 +201,33 @@ describe('IMAP APPEND answers during a migration', () => {
         expect(error).toBeInstanceOf(CheckFailure);
         expect(error).toMatchObject({ reason: 'closed-by-server', afterLogin: true });
       }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('streaming APPEND session against a plain IMAP4rev1 server', () => {
+  it('logs in with LOGIN, sending a password that cannot be quoted as a synchronizing literal', async () => {
+    const password = 'pässword "with" \\ and spaces';
+    const seen: string[] = [];
+    let awaitingPassword = false;
+    const server = await startScriptedServer({
+      onConnect: (socket) => socket.write('* OK [CAPABILITY IMAP4rev1] ready\r\n'),
+      onLine: (socket, line) => {
+        seen.push(line);
+        if (awaitingPassword) { awaitingPassword = false; socket.write(`M1 ${Buffer.from(line, 'latin1').toString('utf8') === password ? 'OK [CAPABILITY IMAP4rev1] in' : 'NO [AUTHENTICATIONFAILED] no'}\r\n`); return; }
+        const literal = /^M1 LOGIN "user" \{(\d+)\}$/.exec(line);
+        if (literal) { awaitingPassword = Number(literal[1]) === Buffer.byteLength(password); socket.write('+ go ahead\r\n'); return; }
+        imapNormal(socket, line);
+      },
+    });
+    try {
+      const session = await StreamingAppendSession.open({
+        endpoint: parseAccountUrl(`imap://user@127.0.0.1:${server.port}?plaintext=1`), password, deadlineMs: DEADLINE_MS, logger,
+      });
+      await session.close();
+      expect(seen[0]).toMatch(/^M1 LOGIN "user" \{\d+\}$/);
     } finally {
       await server.close();
     }

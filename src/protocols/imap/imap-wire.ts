@@ -1,0 +1,137 @@
+// The IMAP wire for our one hand-written IMAP conversation (the streaming APPEND): a socket, plain
+// or TLS, upgraded in place by STARTTLS; response lines read one at a time (a literal inside a
+// response is read and kept as part of its line); writes that wait for the socket to drain, so a
+// large message goes out in bounded pieces. Every socket event ends in a classified CheckFailure.
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { CheckFailure, classifySocketError } from '../check-failure.js';
+
+/** Longest response line accepted (with its literals): APPEND and login answers are short. */
+const MAX_RESPONSE_LINE = 64 * 1024;
+
+export class ImapWire {
+  private socket: Socket | TLSSocket;
+  private received: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private failure: CheckFailure | undefined;
+  private closingOnPurpose = false;
+  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
+  greeted = false;
+
+  private constructor(socket: Socket | TLSSocket, idleTimeoutMs: number) {
+    this.socket = socket;
+    this.attach(socket, idleTimeoutMs);
+  }
+
+  /** Connects (implicit TLS when `tls` is given); failures surface on the first read. */
+  static open(host: string, port: number, idleTimeoutMs: number, tls?: ConnectionOptions): ImapWire {
+    const socket = tls ? tlsConnect({ ...tls, host, port }) : netConnect({ host, port });
+    socket.setNoDelay(true);
+    return new ImapWire(socket, idleTimeoutMs);
+  }
+
+  get tlsSocket(): TLSSocket | undefined {
+    return 'getPeerCertificate' in this.socket ? this.socket : undefined;
+  }
+
+  /** STARTTLS after the server's OK: the TLS socket reads the plain one from now on. */
+  async startTls(options: ConnectionOptions, idleTimeoutMs: number): Promise<void> {
+    if (this.received.length > 0) throw this.fail(new CheckFailure('tls', 'the server sent data before the TLS handshake'));
+    if (this.failure) throw this.failure;
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.setTimeout(0);
+    const secure = tlsConnect({ ...options, socket: plain });
+    this.socket = secure;
+    this.attach(secure, idleTimeoutMs);
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secureConnect', resolve);
+      secure.once('error', (error) => reject(this.fail(classifySocketError(error, this.greeted))));
+      secure.once('close', () => reject(this.failure ?? new CheckFailure('closed-by-server', 'the connection closed during the TLS handshake')));
+    });
+  }
+
+  /** The next response line, without its CRLF; a literal `{n}` inside it is read into the line. */
+  readLine(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) { reject(this.failure); return; }
+      this.waiting = { resolve, reject };
+      this.pump();
+    });
+  }
+
+  /** Writes and resolves once the socket can take more: memory held is one piece, not the message. */
+  async write(data: Buffer | string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.socket.write(data)) return;
+    await new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        this.socket.off('drain', settle);
+        this.socket.off('close', settle);
+        if (this.failure) reject(this.failure);
+        else resolve();
+      };
+      this.socket.once('drain', settle);
+      this.socket.once('close', settle);
+    });
+  }
+
+  close(): void {
+    this.closingOnPurpose = true;
+    this.socket.destroy();
+    if (!this.failure) this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed'));
+  }
+
+  /** Records the first failure, tears the socket down and rejects whoever is waiting. */
+  fail(failure: CheckFailure): CheckFailure {
+    if (this.failure) return this.failure;
+    this.failure = failure;
+    this.closingOnPurpose = true;
+    this.socket.destroy();
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(failure);
+    return failure;
+  }
+
+  private pump(): void {
+    if (!this.waiting) return;
+    let searchFrom = 0;
+    for (;;) {
+      const end = this.received.indexOf('\r\n', searchFrom, 'latin1');
+      if (end === -1) break;
+      const literal = /\{(\d{1,9})\+?\}$/.exec(this.received.toString('latin1', searchFrom, end));
+      if (!literal) {
+        const line = this.received.toString('latin1', 0, end);
+        this.received = this.received.subarray(end + 2);
+        const waiting = this.waiting;
+        this.waiting = undefined;
+        waiting.resolve(line);
+        return;
+      }
+      // The literal's bytes and the rest of the line follow: wait for all of it.
+      const literalEnd = end + 2 + Number(literal[1]);
+      if (this.received.length < literalEnd) break;
+      searchFrom = literalEnd;
+      if (literalEnd > MAX_RESPONSE_LINE) break;
+    }
+    if (this.received.length > MAX_RESPONSE_LINE) {
+      this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the server sent an overlong response line'));
+    }
+  }
+
+  private attach(socket: Socket, idleTimeoutMs: number): void {
+    socket.on('data', (chunk: Buffer) => {
+      this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+      this.pump();
+    });
+    socket.on('error', (error) => this.fail(classifySocketError(error, this.greeted)));
+    socket.on('close', () => {
+      if (!this.closingOnPurpose) {
+        this.fail(this.greeted ? new CheckFailure('closed-by-server', 'the server closed the connection')
+          : new CheckFailure('network', 'the connection closed before the server greeted'));
+      }
+    });
+    socket.setTimeout(idleTimeoutMs, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`)));
+  }
+}
