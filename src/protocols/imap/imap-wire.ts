@@ -5,6 +5,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { ConnectionEnd } from '../connection-end.js';
 
 /** Longest response line accepted (with its literals): APPEND and login answers are short. */
 const MAX_RESPONSE_LINE = 64 * 1024;
@@ -13,15 +14,22 @@ export class ImapWire {
   private socket: Socket | TLSSocket;
   private received: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
-  private failure: CheckFailure | undefined;
-  private closingOnPurpose = false;
-  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
-  greeted = false;
+  private readonly end = new ConnectionEnd(() => this.socket.destroy(), (failure) => {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(failure);
+  });
 
   private constructor(socket: Socket | TLSSocket, idleTimeoutMs: number) {
     this.socket = socket;
     this.attach(socket, idleTimeoutMs);
   }
+
+  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
+  get greeted(): boolean { return this.end.greeted; }
+  set greeted(value: boolean) { this.end.greeted = value; }
+
+  private get failure(): CheckFailure | undefined { return this.end.failure; }
 
   /** Connects (implicit TLS when `tls` is given); failures surface on the first read. */
   static open(host: string, port: number, idleTimeoutMs: number, tls?: ConnectionOptions): ImapWire {
@@ -77,21 +85,12 @@ export class ImapWire {
   }
 
   close(): void {
-    this.closingOnPurpose = true;
-    this.socket.destroy();
-    if (!this.failure) this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed'));
+    this.end.close();
   }
 
   /** Records the first failure, tears the socket down and rejects whoever is waiting. */
   fail(failure: CheckFailure): CheckFailure {
-    if (this.failure) return this.failure;
-    this.failure = failure;
-    this.closingOnPurpose = true;
-    this.socket.destroy();
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.reject(failure);
-    return failure;
+    return this.end.fail(failure);
   }
 
   private pump(): void {
@@ -126,12 +125,7 @@ export class ImapWire {
       this.pump();
     });
     socket.on('error', (error) => this.fail(classifySocketError(error, this.greeted)));
-    socket.on('close', () => {
-      if (!this.closingOnPurpose) {
-        this.fail(this.greeted ? new CheckFailure('closed-by-server', 'the server closed the connection')
-          : new CheckFailure('network', 'the connection closed before the server greeted'));
-      }
-    });
+    socket.on('close', () => this.end.socketClosed());
     socket.setTimeout(idleTimeoutMs, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`)));
   }
 }

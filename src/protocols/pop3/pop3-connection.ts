@@ -4,6 +4,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { ConnectionEnd } from '../connection-end.js';
 import { verifyPinnedCertificate } from '../certificate.js';
 import { DotUnstuffer } from './dot-unstuffer.js';
 import { parseStatusLine, Pop3ProtocolError, type Pop3Status } from './pop3-status.js';
@@ -20,17 +21,28 @@ export class Pop3Connection {
   private readonly raw: Socket;
   private received: Buffer = Buffer.alloc(0);
   private reader: Reader | undefined;
-  private failure: CheckFailure | undefined;
-  private closingOnPurpose = false;
   private pendingHandshake: ((error: Error) => void) | undefined;
-  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
-  greeted = false;
+  private readonly end = new ConnectionEnd(
+    () => { this.socket.destroy(); this.raw.destroy(); },
+    (failure) => {
+      const reader = this.reader;
+      this.reader = undefined;
+      reader?.reject(failure);
+      this.pendingHandshake?.(failure);
+    },
+  );
 
   private constructor(raw: Socket) {
     this.raw = raw;
     this.socket = raw;
     this.attach(raw);
   }
+
+  /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
+  get greeted(): boolean { return this.end.greeted; }
+  set greeted(value: boolean) { this.end.greeted = value; }
+
+  private get failure(): CheckFailure | undefined { return this.end.failure; }
 
   /** Starts connecting; failures (refused, unreachable, timeout) surface on the first read. */
   static open(host: string, port: number): Pop3Connection {
@@ -120,24 +132,12 @@ export class Pop3Connection {
   /** Ends the conversation without treating the close as a server failure; anything still waiting,
    * or asked for later, is refused at once instead of waiting on a dead socket. */
   close(): void {
-    this.closingOnPurpose = true;
-    this.socket.destroy();
-    this.raw.destroy();
-    if (!this.failure) this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed'));
+    this.end.close();
   }
 
   /** Records the first failure, tears the socket down and rejects whoever is waiting. */
   fail(failure: CheckFailure): CheckFailure {
-    if (this.failure) return this.failure;
-    this.failure = failure;
-    this.closingOnPurpose = true;
-    this.socket.destroy();
-    this.raw.destroy();
-    const reader = this.reader;
-    this.reader = undefined;
-    reader?.reject(failure);
-    this.pendingHandshake?.(failure);
-    return failure;
+    return this.end.fail(failure);
   }
 
   private setReader(reader: Reader): void {
@@ -156,12 +156,7 @@ export class Pop3Connection {
     this.fail(classifySocketError(error, this.greeted));
   };
 
-  private readonly onClose = (): void => {
-    if (this.closingOnPurpose) return;
-    this.fail(this.greeted
-      ? new CheckFailure('closed-by-server', 'the server closed the connection')
-      : new CheckFailure('network', 'the connection closed before the server greeted'));
-  };
+  private readonly onClose = (): void => this.end.socketClosed();
 
   private pump(): void {
     while (this.reader && this.received.length > 0) {
