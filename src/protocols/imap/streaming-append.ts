@@ -62,8 +62,9 @@ export class StreamingAppendSession {
       if (session.capabilities.has('ID')) await session.command(['ID (', quoted('name'), ' ', quoted(CLIENT_INFO.name), ' ', quoted('vendor'), ' ', quoted(CLIENT_INFO.vendor), ')']);
       return session;
     } catch (error) {
-      wire.close();
-      throw error instanceof CheckFailure ? error : wire.fail(new CheckFailure('closed-by-server', (error as Error).message));
+      const failure = error instanceof CheckFailure ? error : new CheckFailure('closed-by-server', (error as Error).message);
+      wire.fail(failure);
+      throw failure;
     }
   }
 
