@@ -10,13 +10,12 @@ import { samplePeakUntil } from './process-sampler.js';
 
 export interface MigrateFigures { seconds: number; peakRssBytes: number; copied: number; failed: number }
 
-/** `nodeOptions` (NODE_OPTIONS for the child) lets a run try V8 settings, e.g. a smaller young generation. */
-export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }, nodeOptions?: string): Promise<MigrateFigures> {
+export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }): Promise<MigrateFigures> {
   const state = mkdtempSync(join(tmpdir(), 'mailbeacon-bench-state-'));
   const args = [CLI, 'migrate', '--from', `pop3s://${from.user}@127.0.0.1:${dovecot.ports.pop3s}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
     '--ca', dovecot.caFile, '--from-password-env', 'BENCH_FROM', '--to-password-env', 'BENCH_TO', '--state', state, '--json'];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
