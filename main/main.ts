@@ -1,5 +1,7 @@
 // The Electron shell's composition root: wires the core (src/) to the tray, notifications, the
 // window, IPC, power and network events. No business logic lives here.
+// First: V8 settings that must precede every other module (see v8-tuning.ts).
+import './v8-tuning.js';
 import { app, ipcMain, net, powerMonitor, session } from 'electron';
 import type { TFunction } from 'i18next';
 import { dirname, join } from 'node:path';
