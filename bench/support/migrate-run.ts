@@ -1,21 +1,28 @@
 // One `mailbeacon migrate` as a child process (the black box users run), timed and with its peak
 // resident memory sampled from /proc while it runs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI } from '../../test/support/cli-process.js';
 import type { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { samplePeakUntil } from './process-sampler.js';
 
-export interface MigrateFigures { seconds: number; peakRssBytes: number; copied: number; failed: number }
+export interface MigrateFigures { seconds: number; peakRssBytes: number; copied: number; failed: number; liveHeapBytes?: number }
 
-export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }): Promise<MigrateFigures> {
+const LIVE_HEAP_PROBE = fileURLToPath(new URL('./live-heap-probe.js', import.meta.url));
+
+/** `probeLiveHeap` adds live-heap-probe.ts to the child (its forced collections change its timing
+ * and memory: such a run measures what is kept, not speed or peak). */
+export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }, probeLiveHeap = false): Promise<MigrateFigures> {
   const state = mkdtempSync(join(tmpdir(), 'mailbeacon-bench-state-'));
   const args = [CLI, 'migrate', '--from', `pop3s://${from.user}@127.0.0.1:${dovecot.ports.pop3s}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
     '--ca', dovecot.caFile, '--from-password-env', 'BENCH_FROM', '--to-password-env', 'BENCH_TO', '--state', state, '--json'];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const heapFile = join(state, 'live-heap');
+  const probe = probeLiveHeap ? { NODE_OPTIONS: `--expose-gc --import=${pathToFileURL(LIVE_HEAP_PROBE).href}`, BENCH_LIVE_HEAP_FILE: heapFile } : {};
+  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
@@ -26,5 +33,8 @@ export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const outcome = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.event === 'migrated');
   if (status !== 0 || !outcome) throw new Error(`mailbeacon migrate failed (${status}): ${stdout.slice(-2000)}${stderr.slice(-2000)}`);
-  return { seconds, peakRssBytes: peak?.peakRssBytes ?? 0, copied: Number(outcome.copied), failed: Number(outcome.failed) };
+  return {
+    seconds, peakRssBytes: peak?.peakRssBytes ?? 0, copied: Number(outcome.copied), failed: Number(outcome.failed),
+    ...(probeLiveHeap ? { liveHeapBytes: Number(readFileSync(heapFile, 'utf8')) } : {}),
+  };
 }
