@@ -25,7 +25,8 @@ export class AppendRefused extends Error {
  * session is quicker and the copies are small. */
 export const STREAMED_APPEND_BYTES = 1024 * 1024;
 
-/** RFC 5530 codes that mean "not now" rather than "not this message". */
+/** RFC 5530 codes that mean "not now" rather than "not this message". Narrower than the login's
+ * list (classify-imap-error.ts): to an APPEND, OVERQUOTA and LIMIT are about this message. */
 const TRANSIENT_CODES = new Set(['UNAVAILABLE', 'INUSE']);
 
 export class ImapTarget {

@@ -233,3 +233,48 @@ describe('streaming APPEND session against a plain IMAP4rev1 server', () => {
     }
   });
 });
+
+describe('streaming APPEND session: what the server says while it opens', () => {
+  const open = (port: number, security = 'plaintext=1') => StreamingAppendSession.open({
+    endpoint: parseAccountUrl(`imap://user@127.0.0.1:${port}?${security}`), password: 'pw', deadlineMs: DEADLINE_MS, logger,
+  });
+
+  it('reads a literal inside a response line (an ID answer) and carries on', async () => {
+    const server = await startScriptedServer({
+      onConnect: (socket) => socket.write('* OK [CAPABILITY IMAP4rev1 ID LITERAL+] ready\r\n'),
+      onLine: (socket, line) => {
+        const [tag, command] = line.split(' ');
+        // The literal holds what would end the session if it were read as lines of its own.
+        if (command === 'ID') socket.write(`* ID ("name" {12}\r\na\r\n* BYE x\r\n "x" "y")\r\n${tag} OK done\r\n`);
+        else if (command === 'APPEND') socket.write(`${tag} OK [APPENDUID 42 7] stored\r\n`);
+        else if (command === 'LOGIN') socket.write(`${tag} OK [CAPABILITY IMAP4rev1 ID LITERAL+] in\r\n`);
+        else if (command) imapNormal(socket, line);
+      },
+    });
+    try {
+      const session = await open(server.port);
+      expect(await session.append('INBOX', Buffer.from('Subject: x\r\n\r\nbody\r\n'), [], undefined)).toEqual({ uid: 7, uidValidity: '42' });
+      await session.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each<[string, FailureReason, Handlers]>([
+    ['a BYE for a greeting', 'network', { onConnect: (socket) => socket.end('* BYE too many connections\r\n') }],
+    ['an overlong greeting', 'network', { onConnect: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
+    ['an overlong answer after the greeting', 'closed-by-server', { onConnect: imapGreeting, onLine: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
+    ['no STARTTLS where it is required', 'tls', { onConnect: imapGreeting, onLine: imapNormal }],
+    ['a refused login', 'rejected', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.write(`${line.split(' ')[0]} NO [AUTHENTICATIONFAILED] no\r\n`) : imapNormal(socket, line)) }],
+  ])('%s → %s', async (name, expected, handlers) => {
+    const server = await startScriptedServer(handlers);
+    try {
+      const error = await open(server.port, name.includes('STARTTLS') ? '' : 'plaintext=1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CheckFailure);
+      expect((error as CheckFailure).reason).toBe(expected);
+      expect((error as Error).message).not.toContain('pw');
+    } finally {
+      await server.close();
+    }
+  });
+});

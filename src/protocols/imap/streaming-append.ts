@@ -216,7 +216,7 @@ function isSettableFlag(flag: string): boolean {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** RFC 3501 date-time, in UTC: "dd-Mon-yyyy hh:mm:ss +0000". */
-export function internalDate(date: Date): string {
+function internalDate(date: Date): string {
   const day = String(date.getUTCDate()).padStart(2, ' ');
   return `${day}-${MONTHS[date.getUTCMonth()]}-${date.getUTCFullYear()} ${date.toISOString().slice(11, 19)} +0000`;
 }
