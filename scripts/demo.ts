@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const url = `imaps://demo@127.0.0.1:${dovecot.ports.imaps}`;
   const interactive = Boolean(process.stdin.isTTY);
   say(`private Dovecot on 127.0.0.1 (IMAPS port ${dovecot.ports.imaps}); watching ${url} every 2 s`);
-  const args = ['watch', url, '--interval', '2', '--ca', dovecot.caFile, '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-demo-'))];
+  const args = ['watch', url, '--interval', '2', '--backoff-base', '2', '--ca', dovecot.caFile, '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-demo-'))];
   const child = spawn(process.execPath, [CLI, ...(interactive ? args : [...args, '--password-stdin'])], {
     env: { ...process.env, MAILBEACON_PASSWORD: FIRST_PASSWORD },
     stdio: [interactive ? 'inherit' : 'pipe', 'pipe', 'inherit'],

@@ -29,7 +29,7 @@ function fromWaits(horizonMs: number, waitAfter: (poll: number) => number, perPo
 export function mailbeaconModel(intervalMs = DEFAULT_INTERVAL_MS, random: () => number = Math.random): LockoutModel {
   return {
     name: 'Mailbeacon',
-    policy: `the real LoginControl at a ${intervalMs / MINUTE}-min interval: interval × 2^failures, capped at × 24, plus 0–10 % jitter`,
+    policy: `the real LoginControl at a ${intervalMs / MINUTE}-min interval: its lockout guard waits 10 min × 2^failures (capped at 4 h, never below the interval), plus 0–10 % jitter`,
     failedLogins(horizonMs) {
       let now = 0;
       const control = new LoginControl(intervalMs, { now: () => now, random });

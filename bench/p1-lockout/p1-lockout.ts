@@ -41,6 +41,7 @@ async function liveRun(context: BenchContext): Promise<LiveRun> {
     await sleep(seconds * 1000);
     await watch.stop();
     const mailbeacon = dovecot.authFailures('stale');
+    // At a 1 s interval the guard still waits its own 10-minute base: one failed login in the run.
     const modelled = lockoutFigures(mailbeaconModel(1000, () => 0).failedLogins(seconds * 1000)).day;
 
     let fetchmail: number | null = null;
@@ -84,7 +85,7 @@ export async function lockoutBench(context: BenchContext): Promise<BenchSection>
       others: live.fetchmail === null ? 'fetchmail not installed' : `fetchmail -d 1: ${live.fetchmail}`,
       goal: `≈ model (${live.modelled})`,
       verdict: verdict(live.mailbeacon <= live.modelled),
-      meaning: `The running program spends no more logins than the model (${live.modelled} at a 1 s interval: 1, 2, 4 … 24 s apart); Dovecot's own delay of 2–15 s per failure only lowers it. fetchmail at the same interval keeps failing at Dovecot's pace.`,
+      meaning: `The running program spends no more logins than the model (${live.modelled}: the lockout guard waits 20 min, 40 min … after a failure whatever the interval, so a 1 s interval cannot multiply the failures); fetchmail at the same interval keeps failing at Dovecot's pace.`,
     },
   ];
   return {

@@ -1,6 +1,9 @@
 // The one way an account is written down: `imaps://user@host:port` and friends. The URL is also the
 // account's identity in settings, the keychain and CLI output, so it is normalised here once.
-import { UsageError } from '../cli/usage-error.js';
+/** An account URL that cannot be used; the message says why in the user's words. */
+export class AccountUrlError extends Error {
+  override readonly name = 'AccountUrlError';
+}
 
 export type Protocol = 'imap' | 'pop3';
 /** `tls` = implicit TLS, `starttls` = STARTTLS/STLS required, `plaintext` = explicit opt-in only. */
@@ -26,33 +29,33 @@ export function parseAccountUrl(text: string): AccountEndpoint {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`not an account URL: "${text}" (expected e.g. imaps://user@host:993)`);
+    throw new AccountUrlError(`not an account URL: "${text}" (expected e.g. imaps://user@host:993)`);
   }
   const scheme = SCHEMES[url.protocol];
   if (!scheme) {
-    throw new UsageError(`unknown scheme "${url.protocol}" (use imaps://, imap://, pop3s:// or pop3://)`);
+    throw new AccountUrlError(`unknown scheme "${url.protocol}" (use imaps://, imap://, pop3s:// or pop3://)`);
   }
   if (url.password) {
     // Never echo the URL back: it holds a password.
-    throw new UsageError('the account URL must not contain a password: use --password-stdin, MAILBEACON_PASSWORD or the keychain');
+    throw new AccountUrlError('the account URL must not contain a password: give the password separately');
   }
-  if (!url.username) throw new UsageError(`the account URL has no user name: ${url.protocol}//user@${url.host}`);
-  if (!url.hostname) throw new UsageError('the account URL has no host');
+  if (!url.username) throw new AccountUrlError(`the account URL has no user name: ${url.protocol}//user@${url.host}`);
+  if (!url.hostname) throw new AccountUrlError('the account URL has no host');
   const plaintextOptIn = url.searchParams.get('plaintext');
   if (plaintextOptIn !== null && plaintextOptIn !== '1') {
-    throw new UsageError('?plaintext accepts only 1');
+    throw new AccountUrlError('?plaintext accepts only 1');
   }
   for (const key of url.searchParams.keys()) {
-    if (key !== 'plaintext') throw new UsageError(`unknown URL option "${key}"`);
+    if (key !== 'plaintext') throw new AccountUrlError(`unknown URL option "${key}"`);
   }
   if (plaintextOptIn === '1' && scheme.security === 'tls') {
-    throw new UsageError(`?plaintext=1 contradicts ${url.protocol}// (implicit TLS); use ${scheme.protocol}:// instead`);
+    throw new AccountUrlError(`?plaintext=1 contradicts ${url.protocol}// (implicit TLS); use ${scheme.protocol}:// instead`);
   }
   let user: string;
   try {
     user = decodeURIComponent(url.username);
   } catch {
-    throw new UsageError('the user name in the account URL is not valid percent-encoding');
+    throw new AccountUrlError('the user name in the account URL is not valid percent-encoding');
   }
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   return {

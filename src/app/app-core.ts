@@ -13,7 +13,8 @@ import type { Timers } from '../protocols/deadline.js';
 import type { DetectionState } from '../protocols/mail-session.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SavedAccount, SettingsStore } from '../settings/settings-store.js';
-import { AccountWatcher } from '../watch/account-watcher.js';
+import { CheckFailure } from '../protocols/check-failure.js';
+import { AccountRuntime } from '../watch/account-runtime.js';
 import { CheckRunner } from '../watch/check-runner.js';
 import type { WatchEvent } from '../watch/watch-events.js';
 import { MigrationManager } from './migration-manager.js';
@@ -43,8 +44,7 @@ export interface AppCoreDeps {
 interface Runtime {
   saved: SavedAccount;
   endpoint: AccountEndpoint;
-  watcher: AccountWatcher;
-  runner: CheckRunner;
+  account: AccountRuntime;
   messages: number | null;
   unread: number | null;
   lastCheckAt: number | null;
@@ -149,11 +149,11 @@ export class AppCore {
     return { ok: false, reason: failure.reason, message: failure.message, ...(failure.certificate ? { certificate: failure.certificate } : {}) };
   }
 
-  checkNow(url?: string): void { for (const runtime of this.targets(url)) runtime.watcher.checkNow(); }
-  pause(url?: string): void { for (const runtime of this.targets(url)) { runtime.watcher.pause(); this.changed(runtime); } }
-  resume(url?: string): void { for (const runtime of this.targets(url)) { runtime.watcher.resume(); this.changed(runtime); } }
+  checkNow(url?: string): void { for (const runtime of this.targets(url)) runtime.account.checkNow(); }
+  pause(url?: string): void { for (const runtime of this.targets(url)) { runtime.account.pause(); this.changed(runtime); } }
+  resume(url?: string): void { for (const runtime of this.targets(url)) { runtime.account.resume(); this.changed(runtime); } }
   /** The OS says the network is back, or the machine woke from sleep. */
-  networkRestored(): void { for (const runtime of this.accounts.values()) runtime.watcher.networkRestored(); }
+  networkRestored(): void { for (const runtime of this.accounts.values()) runtime.account.networkRestored(); }
 
   /** New credentials replace the saved ones and are tried at once. */
   async submitCredentials(url: string, password: string): Promise<void> {
@@ -161,7 +161,7 @@ export class AppCore {
     this.deps.registerSecret(password);
     await this.deps.secrets.setPassword(url, password);
     this.pendingCredentials.delete(url);
-    runtime.watcher.credentialsReplaced();
+    runtime.account.credentialsReplaced();
   }
 
   /** "Cancel": the question is put away; polling goes on at the growing interval. */
@@ -178,7 +178,7 @@ export class AppCore {
     }
     this.deps.store.trustFingerprint(`${runtime.endpoint.host}:${runtime.endpoint.port}`, fingerprint256);
     this.pendingCertificates.delete(url);
-    runtime.watcher.checkNow();
+    runtime.account.checkNow();
   }
 
   dismissCertificate(url: string): void {
@@ -201,6 +201,18 @@ export class AppCore {
     return settings;
   }
 
+  /** A link the window may open: some account's own webmail link, or mailto: (a mail client). */
+  mayOpenLink(link: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(link);
+    } catch {
+      return false;
+    }
+    if (parsed.protocol === 'mailto:') return true;
+    return [...this.accounts.values()].some((runtime) => runtime.saved.webmailUrl !== undefined && runtime.saved.webmailUrl === link);
+  }
+
   webmailUrl(url: string): string | undefined {
     return this.accounts.get(url)?.saved.webmailUrl;
   }
@@ -209,44 +221,38 @@ export class AppCore {
     const endpoint = parseAccountUrl(saved.url);
     const { store } = this.deps;
     const intervalMs = (saved.intervalSeconds ?? store.appSettings().defaultIntervalMinutes * 60) * 1000;
-    const runner = new CheckRunner({
+    const account = new AccountRuntime({
+      url: saved.url,
       endpoint,
       ca: saved.ca,
-      logger: this.deps.logger,
-      ...(this.deps.deadlineMs ? { deadlineMs: this.deps.deadlineMs } : {}),
-      getPassword: async () => {
+      store,
+      readPassword: async () => {
         const password = await this.deps.secrets.getPassword(saved.url);
-        if (password === undefined) throw new Error('no password in the keychain for this account');
+        if (password === undefined) throw new CheckFailure('credentials-missing', 'there is no saved password for this account in the keychain');
         this.deps.registerSecret(password);
         return password;
       },
-      getPinnedFingerprint: () => store.trustedFingerprint(`${endpoint.host}:${endpoint.port}`),
-      loadState: () => store.accountState(saved.url).detection,
-      saveState: (detection) => store.updateAccountState(saved.url, { detection }),
-      onPushed: (report) => runtime.watcher.pushed(report),
-    });
-    const watcher = new AccountWatcher({
+      logger: this.deps.logger,
       intervalMs,
-      memory: store.accountState(saved.url).loginControl,
+      // The app always keeps the default lockout guard: only the CLI may shorten it (tests, demo).
+      deadlineMs: this.deps.deadlineMs,
       now: this.deps.now,
       random: this.deps.random,
       timers: this.deps.timers,
-      attempt: () => runner.attempt(),
+      idle: true,
       onEvent: (event) => this.onWatchEvent(runtime, event),
-      onMemory: (loginControl) => store.updateAccountState(saved.url, { loginControl }),
     });
     const runtime: Runtime = {
-      saved, endpoint, watcher, runner, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
+      saved, endpoint, account, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
       lastFailure: null, state: 'ok', baselined: store.accountState(saved.url).detection !== undefined,
     };
     this.accounts.set(saved.url, runtime);
-    watcher.start();
+    account.start();
     return runtime;
   }
 
   private async stopRuntime(runtime: Runtime): Promise<void> {
-    runtime.watcher.stop();
-    await runtime.runner.close().catch(() => undefined);
+    await runtime.account.stop();
   }
 
   private onWatchEvent(runtime: Runtime, event: WatchEvent): void {
@@ -300,7 +306,7 @@ export class AppCore {
   }
 
   private changed(runtime: Runtime): void {
-    if (runtime.watcher.state) runtime.state = runtime.watcher.state.state;
+    if (runtime.account.watcher.state) runtime.state = runtime.account.watcher.state.state;
     this.deps.push('account-changed', this.view(runtime));
     this.publishTray();
   }
@@ -313,7 +319,7 @@ export class AppCore {
 
   private view(runtime: Runtime): AccountView {
     const { endpoint, saved } = runtime;
-    const memory = runtime.watcher.control.snapshot;
+    const memory = runtime.account.memory;
     return {
       url: saved.url, user: endpoint.user, protocol: endpoint.protocol, host: endpoint.host, port: endpoint.port,
       security: endpoint.security,

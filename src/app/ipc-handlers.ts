@@ -1,7 +1,7 @@
 // Every invoke channel of the contract, answered by the app core. main/ registers these through its
 // sender-checking handle(); the browser-test bridge serves the very same functions over HTTP.
 import type { InvokeChannel, RequestOf, ResponseOf } from '../ipc/contract.js';
-import type { AppCore } from './app-core.js';
+import { AppCoreError, type AppCore } from './app-core.js';
 
 type Answer<T> = [T] extends [undefined] ? void | Promise<void> : T | Promise<T>;
 export type IpcHandlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Answer<ResponseOf<C>> };
@@ -23,7 +23,11 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'pending:get': () => core.pending(),
     'settings:get': () => core.settings(),
     'settings:set': (settings) => core.saveSettings(settings),
-    'app:open-link': ({ link }) => platform.openLink(link),
+    'app:open-link': ({ link }) => {
+      // The page may open only an account's own webmail link, or a mail client (mailto:).
+      if (!core.mayOpenLink(link)) throw new AppCoreError('only an account\'s webmail link or a mailto: link can be opened');
+      return platform.openLink(link);
+    },
     'migration:get': ({ url }) => core.migration(url),
     'migration:plan': ({ url, source }) => core.planMigration(url, source),
     'migration:start': ({ url, source }) => core.startMigration(url, source),

@@ -9,7 +9,9 @@ import type { Logger } from '../log/redacting-logger.js';
 import type { CertificateInfo } from '../protocols/certificate.js';
 import { runMigrationFor, type MigrationOutcome } from '../migration/migration-run.js';
 import { DEFAULT_MIGRATION_OPTIONS, type FailedMessage, type MigrationProgress } from '../migration/migration-types.js';
-import { domainOf, loadPolicy, policySourceFor, type Policy } from '../migration/policy.js';
+import { domainOf, loadPolicy, policyServerFor, policySourceFor, type Policy } from '../migration/policy.js';
+import { CheckFailure } from '../protocols/check-failure.js';
+import { mayReceiveSavedPassword, SAVED_PASSWORD_REFUSED } from './secret-destination.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -78,7 +80,8 @@ export class MigrationManager {
   /** Dry run: what would be copied, nothing written. */
   async plan(url: string, endpoint: AccountEndpoint, input: MigrationSourceInput): Promise<MigrationPlanView> {
     const source = sourceEndpoint(input, endpoint);
-    const outcome = await this.run(url, endpoint, source, await this.sourcePassword(url, source, input.password), true);
+    if (input.password) this.deps.registerSecret(input.password);
+    const outcome = await this.run(url, endpoint, source, input.password, true);
     if (outcome.kind === 'failed') {
       const { failure } = outcome;
       if (failure.certificate) this.shownCertificates.set(url, failure.certificate);
@@ -168,14 +171,19 @@ export class MigrationManager {
     this.active.set(url, active);
     active.done = (async () => {
       try {
-        const password = await this.sourcePassword(url, source, '');
-        const outcome = await this.run(url, endpoint, source, password, false, active);
+        const outcome = await this.run(url, endpoint, source, '', false, active);
         if (outcome.kind === 'finished') {
           this.lastFailures.set(url, outcome.failures);
           if (outcome.state === 'complete') this.switchOffCompletedDomain(endpoint);
         }
+        if (outcome.kind === 'failed') {
+          this.deps.logger.warn({ msg: 'migration failed', reason: outcome.failure.reason, detail: outcome.failure.message });
+          this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: outcome.failure.message, updatedAt: Date.now() } });
+        }
       } catch (error) {
-        this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: (error as Error).message, updatedAt: Date.now() } });
+        // Our own bug: said as such, never as a network problem.
+        this.deps.logger.error({ msg: 'internal error in a migration', detail: (error as Error).message });
+        this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: `internal error: ${(error as Error).message}`, updatedAt: Date.now() } });
       } finally {
         this.active.delete(url);
         this.deps.push('migration-changed', this.view(url, endpoint));
@@ -184,13 +192,17 @@ export class MigrationManager {
     this.deps.push('migration-changed', this.view(url, endpoint));
   }
 
-  private async run(url: string, endpoint: AccountEndpoint, source: AccountEndpoint, sourcePassword: string, dryRun: boolean, active?: Active): Promise<MigrationOutcome> {
+  private async run(url: string, endpoint: AccountEndpoint, source: AccountEndpoint, typedSourcePassword: string, dryRun: boolean, active?: Active): Promise<MigrationOutcome> {
     const targetPassword = await this.deps.secrets.getPassword(url);
-    if (!targetPassword) throw new Error('no password in the keychain for this account');
+    if (!targetPassword) {
+      return { kind: 'failed', failure: new CheckFailure('credentials-missing', 'there is no saved password for this account in the keychain') };
+    }
     this.deps.registerSecret(targetPassword);
+    const sourcePassword = await this.sourcePassword(endpoint, source, typedSourcePassword, targetPassword);
+    if (sourcePassword === undefined) return { kind: 'failed', failure: new CheckFailure('credentials-missing', SAVED_PASSWORD_REFUSED) };
     const pin = (side: AccountEndpoint) => this.deps.store.trustedFingerprint(`${side.host}:${side.port}`);
     return runMigrationFor({
-      from: { endpoint: source, password: sourcePassword || targetPassword, pinnedFingerprint: pin(source) },
+      from: { endpoint: source, password: sourcePassword, pinnedFingerprint: pin(source) },
       to: { endpoint, password: targetPassword, pinnedFingerprint: pin(endpoint), ca: this.deps.store.findAccount(url)?.ca },
       stateDir: this.deps.store.directory,
       store: this.deps.store,
@@ -208,11 +220,19 @@ export class MigrationManager {
     });
   }
 
-  private async sourcePassword(url: string, source: AccountEndpoint, given: string): Promise<string> {
-    if (given) return given;
+  /**
+   * The old mailbox's password: the one typed now, else the one typed for exactly this old mailbox
+   * before, else the account's own saved password where it may go (secret-destination.ts); else
+   * undefined, and the user must type it. The page can name any server: it never gets a saved secret.
+   */
+  private async sourcePassword(account: AccountEndpoint, source: AccountEndpoint, typed: string, accountPassword: string): Promise<string | undefined> {
+    if (typed) return typed;
     const kept = await this.deps.secrets.getPassword(sourceSecretKey(formatAccountUrl(source)));
-    if (kept) this.deps.registerSecret(kept);
-    return kept ?? '';
+    if (kept) {
+      this.deps.registerSecret(kept);
+      return kept;
+    }
+    return mayReceiveSavedPassword(source, account, policyServerFor(this.policy(), account.user)) ? accountPassword : undefined;
   }
 
   /** When every account of a policy domain on this machine is complete, stop consulting the policy. */

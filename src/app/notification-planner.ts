@@ -2,7 +2,7 @@
 // notification instead of a burst, nothing during quiet hours or when switched off. Pure: the
 // caller passes the clock and keeps the memory of what was already shown.
 import type { MessageSummary } from '../detection/message-summary.js';
-import type { AppSettings } from '../ipc/contract.js';
+import type { AppSettings } from '../settings/app-settings.js';
 
 /** More than this many new messages of one account at once become one grouped notification. */
 export const GROUP_THRESHOLD = 3;

@@ -62,6 +62,14 @@ export function openStore(stateDir: string | undefined): ConfSettingsStore {
   }
 }
 
+/** MAILBEACON_LOG=debug|info|warn|error (default error); anything else is a usage error. */
+export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const level = env.MAILBEACON_LOG;
+  if (level === undefined || level === '') return 'error';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`MAILBEACON_LOG must be debug, info, warn or error, not "${level}"`);
+  return level as LogLevel;
+}
+
 /** `store`: one already open, when a command handles many accounts of one state directory. */
 export function accountContext(args: CommonArgs, environment: Environment, store = openStore(args.stateDir)): AccountContext {
   const endpoint = parseAccountUrl(args.url);
@@ -69,10 +77,9 @@ export function accountContext(args: CommonArgs, environment: Environment, store
   const saved = store.findAccount(url);
   const ca = args.caFile ? readCaFile(args.caFile) : saved?.ca;
   const registry = new SecretRegistry();
-  const level = (environment.env.MAILBEACON_LOG ?? 'error') as LogLevel;
   const logger = createLogger({
     secrets: registry,
-    minLevel: ['debug', 'info', 'warn', 'error'].includes(level) ? level : 'error',
+    minLevel: logLevelFrom(environment.env),
     write: environment.writeError,
     context: { account: url },
   });
@@ -101,4 +108,11 @@ export async function initialPassword(args: CommonArgs, context: AccountContext,
   }
   context.registry.add(password);
   return password;
+}
+
+/** What the user can do about a refused password, given where this command took it from. */
+export function credentialsHint(args: CommonArgs, context: AccountContext, environment?: Environment): string {
+  if (args.passwordStdin) return 'the password given on stdin was refused.';
+  if ((environment?.env ?? process.env).MAILBEACON_PASSWORD) return 'the password in MAILBEACON_PASSWORD was refused.';
+  return `the saved password is not accepted: save the right one with "mailbeacon accounts add ${context.url}" (it is tried at once).`;
 }

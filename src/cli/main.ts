@@ -10,11 +10,13 @@ import { watchAllCommand } from './commands/watch-all.js';
 import { EXIT } from './exit-codes.js';
 import { LineInput } from './line-input.js';
 import { UsageError } from './usage-error.js';
+import { AccountUrlError } from '../account/account-url.js';
+import { VERSION } from '../version.js';
 
 export const USAGE = `usage:
-  mailbeacon check URL [--ca FILE] [--password-stdin] [--state DIR] [--json]
-  mailbeacon watch URL [--interval SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
-  mailbeacon watch --all [--interval SECONDS] [--state DIR] [--json]
+  mailbeacon check URL [--ca FILE] [--password-stdin] [--state DIR] [--json] [--force] [--backoff-base SECONDS]
+  mailbeacon watch URL [--interval SECONDS] [--backoff-base SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
+  mailbeacon watch --all [--interval SECONDS] [--backoff-base SECONDS] [--state DIR] [--json]
   mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--state DIR]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
@@ -22,7 +24,10 @@ export const USAGE = `usage:
                      [--state DIR] [--dry-run] [--json]
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
      ?plaintext=1 allows plaintext on imap:// and pop3://; write "@" in a user name as %40.
-Password: the first stdin line with --password-stdin, else MAILBEACON_PASSWORD, else the keychain.`;
+Password: the first stdin line with --password-stdin, else MAILBEACON_PASSWORD, else the keychain.
+--force: log in even inside the lockout guard's window (risks getting the account locked).
+--backoff-base: the guard's base wait after a refused login (default 600 s; doubles per failure).
+mailbeacon --version prints the version.`;
 
 const OPTIONS = {
   ca: { type: 'string' },
@@ -36,14 +41,17 @@ const OPTIONS = {
   'to-password-env': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   all: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  'backoff-base': { type: 'string' },
+  version: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
 
 const ALLOWED: Record<string, OptionName[]> = {
-  check: ['ca', 'password-stdin', 'state', 'json'],
-  watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all'],
+  check: ['ca', 'password-stdin', 'state', 'json', 'force', 'backoff-base'],
+  watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all', 'backoff-base'],
   'accounts add': ['ca', 'password-stdin', 'state', 'interval'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
@@ -59,14 +67,57 @@ function parseInterval(text: string | undefined): number | undefined {
   return seconds;
 }
 
+function parseBackoffBase(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 24 * 3600) {
+    throw new UsageError(`--backoff-base takes seconds from 1 to 86400, not "${text}"`);
+  }
+  return seconds * 1000;
+}
+
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate'];
+
+/** The known command nearest to what was typed (at most two edits away), for "did you mean". */
+export function nearestCommand(typed: string): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      let previous = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const current = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length]!;
+  };
+  const ranked = COMMANDS.map((name) => ({ name, d: distance(typed.toLowerCase(), name) })).sort((x, y) => x.d - y.d);
+  return ranked[0] && ranked[0].d <= 2 ? ranked[0].name : undefined;
+}
+
+/** node:util's parse errors in our words. */
+function optionError(error: Error): UsageError {
+  const unknown = /Unknown option '([^']+)'/.exec(error.message);
+  if (unknown) return new UsageError(`unknown option ${unknown[1]} (see "mailbeacon --help")`);
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(error.message);
+  if (missing) return new UsageError(`${missing[1]!.split(',').pop()!.trim()} needs a value (see "mailbeacon --help")`);
+  return new UsageError(`${error.message.split('.')[0]} (see "mailbeacon --help")`);
+}
+
 export async function runCli(argv: string[], environment: Environment, write: (line: string) => void): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw optionError(error as Error);
   }
   const { values, positionals } = parsed;
+  if (values.version) {
+    write(`mailbeacon ${VERSION}`);
+    return EXIT.ok;
+  }
   if (values.help || positionals.length === 0) {
     write(USAGE);
     return values.help ? EXIT.ok : EXIT.usage;
@@ -74,7 +125,11 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   const [first, second] = positionals;
   const command = first === 'accounts' ? `accounts ${second ?? ''}`.trim() : first!;
   const allowed = ALLOWED[command];
-  if (!allowed) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  if (!allowed) {
+    const guess = first === 'accounts' ? undefined : nearestCommand(first!);
+    throw new UsageError(guess ? `unknown command "${command}": did you mean "${guess}"? (see "mailbeacon --help")`
+      : `unknown command "${command}" (see "mailbeacon --help")`);
+  }
   for (const name of Object.keys(values) as OptionName[]) {
     if (name !== 'help' && values[name] !== undefined && values[name] !== false && !allowed.includes(name)) {
       throw new UsageError(`--${name} does not apply to "${command}"`);
@@ -92,7 +147,9 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   if (values.all) {
     if (rest.length !== 0) throw new UsageError('"watch --all" watches every saved account: give no URL');
     if (values.ca || values['password-stdin']) throw new UsageError('"watch --all" uses each saved account\'s own CA and keychain password: --ca and --password-stdin do not apply');
-    return watchAllCommand({ stateDir: values.state, json: values.json, intervalSeconds: parseInterval(values.interval) }, environment, write);
+    return watchAllCommand({
+      stateDir: values.state, json: values.json, intervalSeconds: parseInterval(values.interval), backoffBaseMs: parseBackoffBase(values['backoff-base']),
+    }, environment, write);
   }
   const wantsUrl = command !== 'accounts list';
   if (wantsUrl && rest.length !== 1) throw new UsageError(`"${command}" takes exactly one account URL`);
@@ -104,9 +161,10 @@ export async function runCli(argv: string[], environment: Environment, write: (l
     stateDir: values.state,
   };
   const intervalSeconds = parseInterval(values.interval);
+  const backoffBaseMs = parseBackoffBase(values['backoff-base']);
   switch (command) {
-    case 'check': return checkCommand({ ...common, json: values.json }, environment, write);
-    case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds }, environment, write);
+    case 'check': return checkCommand({ ...common, json: values.json, force: values.force, backoffBaseMs }, environment, write);
+    case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
     case 'accounts add': return accountsAdd({ ...common, intervalSeconds }, environment, write);
     case 'accounts list': return accountsList({ stateDir: values.state, json: values.json }, write);
     default: return accountsRemove(common, environment, write);
@@ -124,16 +182,21 @@ export function processEnvironment(): Environment {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
+  // `mailbeacon watch … | head -3`: once the reader is gone there is no one to tell anything to;
+  // end quietly instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  });
   const environment = processEnvironment();
   try {
     return await runCli(argv, environment, (line) => { process.stdout.write(`${line}\n`); });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof KeychainUnavailableError) {
+    if (error instanceof UsageError || error instanceof KeychainUnavailableError || error instanceof AccountUrlError) {
       environment.writeError(`mailbeacon: ${error.message}`);
       return EXIT.usage;
     }
-    // Unexpected: report the kind and message only (never a stack that might hold arguments).
+    // Unexpected: our bug. Report the kind and message only (never a stack that might hold arguments).
     environment.writeError(`mailbeacon: internal error: ${(error as Error).message}`);
-    return 1;
+    return EXIT.internal;
   }
 }

@@ -1,5 +1,6 @@
 // What the CLI prints: one JSON object per line with --json (the contract in README), else short
 // human lines. Secrets never reach here: events carry server text and counts only.
+import type { FailureReason } from '../protocols/check-failure.js';
 import type { WatchEvent } from '../watch/watch-events.js';
 
 export function jsonLine(account: string, event: WatchEvent): string {
@@ -35,20 +36,38 @@ const REASONS = {
   network: 'no network or server unreachable',
   timeout: 'the server did not answer in time',
   tls: 'the server\'s certificate could not be verified',
-} as const;
+  'not-found': 'the server name does not exist',
+  'credentials-missing': 'there is no password to log in with',
+  protocol: 'the server sent something we cannot accept',
+  internal: 'internal error',
+} as const satisfies Record<FailureReason, string>;
 
-export function humanLines(account: string, event: WatchEvent): string[] {
+/** How a command speaks: a one-shot `check` announces no next try it will not make, and each
+ * command says what the user can do when the password is refused. */
+export interface HumanStyle {
+  oneShot?: boolean;
+  /** What to do about a refused password, in this command's terms. */
+  credentialsHint?: string;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function humanLines(account: string, event: WatchEvent, style: HumanStyle = {}): string[] {
   switch (event.event) {
     case 'checked': {
       const unseen = event.unseen === null ? '' : `, ${event.unseen} unseen`;
-      const lines = [`${account}: ${event.messages} messages${unseen}, ${event.new.length} new; next check in ${humanDuration(event.nextCheckMs)}`];
+      const next = style.oneShot ? '' : `; next check in ${humanDuration(event.nextCheckMs)}`;
+      const lines = [`${account}: ${plural(event.messages, 'message')}${unseen}, ${event.new.length} new${next}`];
       for (const message of event.new) lines.push(`  ${message.from || '(no sender)'} — ${message.subject || '(no subject)'}`);
       return lines;
     }
     case 'login-failed':
       return [`${account}: ${REASONS[event.reason]}${event.temporary ? ' (temporarily)' : ''} (${event.message}); `
-        + `${event.consecutiveFailures} failed login(s) in a row; next try in ${humanDuration(event.nextCheckMs)}`];
+        + `${plural(event.consecutiveFailures, 'failed login')} in a row`
+        + (style.oneShot ? '' : `; next try in ${humanDuration(event.nextCheckMs)}`)];
     case 'credentials-needed':
-      return [`${account}: the saved password is no longer accepted. Enter the new one to replace it.`];
+      return [`${account}: ${style.credentialsHint ?? 'the password is not accepted.'}`];
   }
 }

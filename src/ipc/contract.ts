@@ -3,18 +3,20 @@
 // functions the preload exposes. Nothing here touches Electron, so the same contract drives the
 // test bridge used by the browser tests.
 import { z } from 'zod';
+import { FAILURE_REASONS } from '../protocols/failure-reasons.js';
+import { SettingsSchema } from '../settings/app-settings.js';
+
+export { LanguageSchema, SettingsSchema, type AppSettings } from '../settings/app-settings.js';
 
 export const TrayStateSchema = z.enum(['ok', 'error', 'needs-password', 'paused']);
-export const FailureReasonSchema = z.enum(['rejected', 'closed-by-server', 'network', 'timeout', 'tls']);
+export const FailureReasonSchema = z.enum(FAILURE_REASONS);
 export const ProtocolSchema = z.enum(['imap', 'pop3']);
 export const SecuritySchema = z.enum(['tls', 'starttls', 'plaintext']);
-export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
 
 const webLink = z.string().max(2048).refine((value) => value === '' || /^(https?:\/\/|mailto:)/i.test(value), {
   message: 'must start with http://, https:// or mailto:',
 });
 const hostName = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:[\]-]+$/, 'a host name or an IP address');
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 export const AccountInputSchema = z.object({
   user: z.string().trim().min(1).max(320),
@@ -57,13 +59,6 @@ export const CertificateSchema = z.object({
   validFrom: z.string(), validTo: z.string(), fingerprint256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
 });
 
-export const SettingsSchema = z.object({
-  defaultIntervalMinutes: z.number().min(1).max(24 * 60),
-  quietHours: z.object({ start: clockTime, end: clockTime }).nullable(),
-  startAtLogin: z.boolean(),
-  notifications: z.boolean(),
-  language: LanguageSchema,
-});
 
 export const TestResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), messages: z.number(), unread: z.number().nullable() }),
@@ -171,7 +166,6 @@ export type PushOf<C extends PushChannel> = z.output<(typeof pushContract)[C]>;
 
 export type AccountInput = z.output<typeof AccountInputSchema>;
 export type AccountView = z.output<typeof AccountViewSchema>;
-export type AppSettings = z.output<typeof SettingsSchema>;
 export type TestResult = z.output<typeof TestResultSchema>;
 export type Pending = z.output<typeof PendingSchema>;
 export type CertificateView = z.output<typeof CertificateSchema>;

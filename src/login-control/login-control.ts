@@ -3,7 +3,7 @@
 // the tray state, and whether to ask the user for new credentials. No sockets, no timers: the
 // watcher owns those, which is what lets tests run a day of failures in milliseconds.
 import type { FailureReason } from '../protocols/check-failure.js';
-import { backoffMultiplier, networkRetryMs, withJitter } from './backoff-schedule.js';
+import { DEFAULT_BACKOFF_BASE_MS, loginBackoffMs, networkRetryMs, withJitter } from './backoff-schedule.js';
 
 export const DEFAULT_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -47,6 +47,11 @@ export interface LoginControlDeps {
   random: () => number;
 }
 
+export interface LoginControlOptions {
+  /** The lockout guard's base in absolute time (default 10 min); see backoff-schedule.ts. */
+  backoffBaseMs?: number | undefined;
+}
+
 export function freshMemory(): LoginControlMemory {
   return {
     consecutiveFailures: 0, networkFailures: 0, lastLoginAttemptAt: null, lastFailure: null,
@@ -56,9 +61,12 @@ export function freshMemory(): LoginControlMemory {
 
 export class LoginControl {
   private memory: LoginControlMemory;
+  readonly backoffBaseMs: number;
 
-  constructor(private readonly intervalMs: number, private readonly deps: LoginControlDeps, memory?: LoginControlMemory) {
+  constructor(private readonly intervalMs: number, private readonly deps: LoginControlDeps, memory?: LoginControlMemory, options: LoginControlOptions = {}) {
     if (!(intervalMs >= 1000)) throw new RangeError('the check interval must be at least 1 second');
+    this.backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
+    if (!(this.backoffBaseMs >= 1000)) throw new RangeError('the backoff base must be at least 1 second');
     this.memory = { ...freshMemory(), ...memory };
   }
 
@@ -93,13 +101,27 @@ export class LoginControl {
         return this.decide(null, false);
       case 'network':
       case 'timeout':
+        if (outcome.afterLogin) this.loginSucceeded();
         m.networkFailures += 1;
         return this.decide(this.networkDelay(), false);
+      case 'not-found':
+      case 'protocol':
+      case 'internal':
+        // No login was refused; retrying soon cannot help (a wrong host name, a server that sends
+        // what we refuse, our own bug): the regular interval, and the user is told in words.
+        if (outcome.afterLogin) this.loginSucceeded();
+        m.networkFailures = 0;
+        return this.decide(this.regularOrGuarded(), false);
+      case 'credentials-missing': {
+        // Nothing was sent: no login spent. Ask once; trying again later costs nothing.
+        const ask = !m.awaitingCredentials;
+        m.awaitingCredentials = true;
+        return this.decide(this.regularOrGuarded(), ask);
+      }
       case 'closed-by-server':
         if (outcome.afterLogin) {
           // The credentials worked; the server failed us later. Not a login failure.
-          m.consecutiveFailures = 0;
-          m.awaitingCredentials = false;
+          this.loginSucceeded();
           m.networkFailures += 1;
           return this.decide(this.networkDelay(), false);
         }
@@ -114,6 +136,12 @@ export class LoginControl {
     this.memory.awaitingCredentials = false;
     this.memory.paused = false;
     return this.decide(0, false);
+  }
+
+  /** When the guard allows the next login (epoch ms), or null when a login is allowed now. */
+  loginAllowedAt(): number | null {
+    const at = this.earliestLoginAt();
+    return at > this.deps.now() ? at : null;
   }
 
   /** "Check now", "network came back", "resumed from sleep": as soon as the lockout guard allows. */
@@ -142,19 +170,28 @@ export class LoginControl {
     return this.decide(this.backoffDelay(), ask);
   }
 
+  private loginSucceeded(): void {
+    this.memory.consecutiveFailures = 0;
+    this.memory.awaitingCredentials = false;
+  }
+
   private regularDelay(): number {
     return withJitter(this.effectiveIntervalMs, this.deps.random);
   }
 
+  private regularOrGuarded(): number {
+    return Math.max(this.regularDelay(), this.earliestLoginAt() - this.deps.now());
+  }
+
   private backoffDelay(): number {
-    return withJitter(this.effectiveIntervalMs * backoffMultiplier(this.memory.consecutiveFailures), this.deps.random);
+    return withJitter(loginBackoffMs(this.memory.consecutiveFailures, this.backoffBaseMs, this.effectiveIntervalMs), this.deps.random);
   }
 
   /** No login before the backoff since the last login attempt has run out. */
   private earliestLoginAt(): number {
     const m = this.memory;
     if (m.consecutiveFailures === 0 || m.lastLoginAttemptAt === null) return 0;
-    return m.lastLoginAttemptAt + this.effectiveIntervalMs * backoffMultiplier(m.consecutiveFailures);
+    return m.lastLoginAttemptAt + loginBackoffMs(m.consecutiveFailures, this.backoffBaseMs, this.effectiveIntervalMs);
   }
 
   private networkDelay(): number {

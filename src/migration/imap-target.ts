@@ -1,11 +1,12 @@
 // The new mailbox: folders created as needed, APPEND with flags and INTERNALDATE, and a search that
 // recognises a message whose earlier APPEND may have landed before a crash.
-import type { ImapFlow } from 'imapflow';
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapSession } from '../protocols/imap/imap-session.js';
 import { StreamingAppendSession } from '../protocols/imap/streaming-append.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
+import { hasAttribute } from '../protocols/imap/mailbox-attributes.js';
 import type { FolderInfo } from './folder-mapping.js';
+import { noProgressMs } from './migration-types.js';
 import { headerHash } from './message-facts.js';
 
 export interface CopyProbe {
@@ -38,15 +39,21 @@ export class ImapTarget {
   private constructor(private readonly session: ImapSession, private readonly options: OpenSessionOptions) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapTarget> {
-    const target = new ImapTarget(await ImapSession.open(options), options);
-    const folders = await target.client.list();
+    const session = await ImapSession.open(options);
+    session.setNoProgressTimeout(noProgressMs(options.deadlineMs));
+    const target = new ImapTarget(session, options);
+    const folders = await session.bounded(target.client.list(), 'the folder list');
     target.folders = folders.map((folder) => ({ path: folder.path, delimiter: folder.delimiter, specialUse: folder.specialUse }));
     target.delimiter = folders.find((folder) => folder.delimiter)?.delimiter ?? '/';
-    for (const folder of folders) target.known.add(folder.path);
+    // Only a folder that can hold messages counts as there: a parent listed as \Noselect (left by
+    // a run killed after creating its child) must still be created.
+    for (const folder of folders) {
+      if (!hasAttribute(folder.flags, '\\Noselect') && !hasAttribute(folder.flags, '\\NonExistent')) target.known.add(folder.path);
+    }
     return target;
   }
 
-  private get client(): ImapFlow { return this.session.client; }
+  private get client(): ImapSession['client'] { return this.session.client; }
 
   /** RFC 7889 APPENDLIMIT, when the server announces one. */
   get appendLimit(): number | undefined {
@@ -54,14 +61,28 @@ export class ImapTarget {
     return typeof value === 'number' ? value : undefined;
   }
 
+  /** Creates the folder, and first each parent that is missing or cannot hold messages. */
   async ensureFolder(path: string): Promise<void> {
     if (this.known.has(path)) return;
-    try {
-      await this.client.mailboxCreate(path);
-    } catch (error) {
-      if ((error as { serverResponseCode?: string }).serverResponseCode !== 'ALREADYEXISTS') throw error;
+    const parts = path.split(this.delimiter);
+    for (let depth = 1; depth <= parts.length; depth += 1) {
+      const folder = parts.slice(0, depth).join(this.delimiter);
+      if (this.known.has(folder)) continue;
+      try {
+        await this.client.mailboxCreate(folder);
+      } catch (error) {
+        const refusal = error as { serverResponseCode?: string; responseStatus?: string; responseText?: string };
+        if (refusal.serverResponseCode?.toUpperCase() === 'ALREADYEXISTS') { this.known.add(folder); continue; }
+        const ended = this.sessionEnded();
+        if (ended) throw ended;
+        if (refusal.responseStatus === 'NO' || refusal.responseStatus === 'BAD') {
+          // The server will not have this folder: every message for it is refused, the rest go on.
+          throw new AppendRefused(`the new mailbox would not create the folder ${folder}: ${refusal.responseText ?? 'refused'}`);
+        }
+        throw this.session.failure(error);
+      }
+      this.known.add(folder);
     }
-    this.known.add(path);
   }
 
   async uidValidity(path: string): Promise<string> {
@@ -114,8 +135,7 @@ export class ImapTarget {
 
   /** The server said BYE (imapflow moves to LOGOUT) or the socket is gone. */
   private sessionEnded(): CheckFailure | undefined {
-    const { client } = this;
-    return client.usable && client.state !== client.states.LOGOUT ? undefined
+    return this.session.usable ? undefined
       : new CheckFailure('closed-by-server', 'the server ended the session during APPEND', { afterLogin: true });
   }
 

@@ -12,13 +12,15 @@ import type { CopyProbe, ImapTarget } from './imap-target.js';
 import { AppendRefused } from './imap-target.js';
 import type { MigrationJournal } from './journal.js';
 import { deliveryDate, headerHash, messageId } from './message-facts.js';
-import type { FailedMessage, MigrationOptions, MigrationProgress, MigrationReport, SourceMessage } from './migration-types.js';
+import { SourceMessageUnavailable, type FailedMessage, type MigrationOptions, type MigrationProgress, type MigrationReport, type SourceMessage } from './migration-types.js';
 
 export interface SourceSession {
   readonly kind: 'pop3' | 'imap';
   list(): Promise<SourceMessage[]>;
   read(message: SourceMessage, prefix: Buffer): Promise<Buffer>;
   folderInfo?(path: string): FolderInfo;
+  /** Messages identified without a usable UIDL (POP3 servers that repeat or omit them). */
+  readonly unstableIdentities?: number;
   close(): Promise<void>;
 }
 
@@ -64,8 +66,11 @@ export function tracePrefix(message: SourceMessage, options: MigrationOptions, s
   return Buffer.from(`${TRACE_HEADER}: ${message.uidl}\r\n`, 'latin1');
 }
 
+/** Failures worth a reconnect: the connection went or the server stalled. A refused login, a
+ * certificate, a name that does not exist, a missing password or our own bug will not mend by
+ * reconnecting. */
 function isConnectionLoss(error: unknown): boolean {
-  if (error instanceof CheckFailure) return error.reason !== 'rejected' && error.reason !== 'tls';
+  if (error instanceof CheckFailure) return ['closed-by-server', 'network', 'timeout', 'protocol'].includes(error.reason);
   const code = (error as { code?: string }).code;
   return code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ECONNRESET' || code === 'EPIPE'
     || code === 'ETIMEOUT' || code === 'ECONNREFUSED';
@@ -80,15 +85,39 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   try {
     let plan = planMigration(await source.list(), journal);
     if (options.dryRun) {
-      return { plan, copied: 0, skipped: plan.alreadyDone, failed: 0, failures: [], state: 'complete' };
+      return { plan, copied: 0, skipped: plan.alreadyDone, failed: 0, failures: [], vanished: 0, unstableIdentities: source.unstableIdentities ?? 0, state: 'complete' };
     }
     target = await deps.openTarget();
     const started = now();
     const progress = { done: 0, bytes: 0 };
     let copied = 0;
     let skipped = plan.alreadyDone;
+    let vanished = 0;
     const failures: FailedMessage[] = [];
     let reconnects = 0;
+
+    /** Reopens both sides with backoff (the server may take a while to come back) and refreshes
+     * the plan's message numbers; keys do not change, a message gone since stays as it was and
+     * is found missing when read. */
+    const reopen = async (cause: unknown): Promise<void> => {
+      let lastError: unknown = cause;
+      for (;;) {
+        if (reconnects >= (deps.maxReconnects ?? 6)) throw lastError;
+        reconnects += 1;
+        await sleep(Math.min(1000 * 2 ** (reconnects - 1), 30_000));
+        await Promise.allSettled([source.close(), target?.close()]);
+        try {
+          source = await deps.openSource();
+          target = await deps.openTarget();
+          const fresh = new Map((await source.list()).map((item) => [item.key, item]));
+          plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
+          return;
+        } catch (reopenError) {
+          if (!isConnectionLoss(reopenError)) throw reopenError;
+          lastError = reopenError;
+        }
+      }
+    };
 
     const report = (folder: string): void => {
       const seconds = Math.max((now() - started) / 1000, 0.001);
@@ -103,47 +132,43 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     for (let index = 0; index < plan.toCopy.length;) {
       if (deps.shouldStop?.()) throw new MigrationStopped('paused');
       const message = plan.toCopy[index]!;
+      let outcome: Outcome;
       try {
-        const outcome = await copyOne(message, source, target, journal, options);
-        if (outcome.kind === 'copied') copied += 1;
-        else if (outcome.kind === 'found') skipped += 1;
-        else failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
-        progress.done += 1;
-        progress.bytes += message.size;
-        report(message.folder);
-        index += 1;
+        outcome = await copyOne(message, source, target, journal, options);
       } catch (error) {
-        if (!isConnectionLoss(error)) throw error;
-        // The server went away: reopen both sides with backoff (the server may take a while to come
-        // back), then carry on from this message; its journal entry says what is known.
-        let lastError: unknown = error;
-        for (;;) {
-          if (reconnects >= (deps.maxReconnects ?? 6)) throw lastError;
-          reconnects += 1;
-          await sleep(Math.min(1000 * 2 ** (reconnects - 1), 30_000));
-          await Promise.allSettled([source.close(), target.close()]);
-          try {
-            source = await deps.openSource();
-            target = await deps.openTarget();
-            // Message numbers (POP3) may have changed; keys have not.
-            const fresh = new Map((await source.list()).map((item) => [item.key, item]));
-            plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
-            break;
-          } catch (reopenError) {
-            if (!isConnectionLoss(reopenError)) throw reopenError;
-            lastError = reopenError;
-          }
+        if (error instanceof SourceMessageUnavailable) {
+          // This message's own outcome; the others go on.
+          outcome = error.kind === 'vanished' ? { kind: 'vanished' } : { kind: 'failed', reason: error.message };
+          if (outcome.kind === 'failed') journal.markFailed(message.key, outcome.reason);
+          if (error.sessionLost) await reopen(error);
+        } else {
+          if (!isConnectionLoss(error)) throw error;
+          // The server went away: carry on from this message once reconnected; its journal entry
+          // says what is known.
+          await reopen(error);
+          continue;
         }
       }
+      if (outcome.kind === 'copied') copied += 1;
+      else if (outcome.kind === 'found') skipped += 1;
+      else if (outcome.kind === 'vanished') vanished += 1;
+      else failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
+      progress.done += 1;
+      progress.bytes += message.size;
+      report(message.folder);
+      index += 1;
     }
-    return { plan, copied, skipped, failed: failures.length, failures, state: failures.length === 0 ? 'complete' : 'failing' };
+    return {
+      plan, copied, skipped, failed: failures.length, failures, vanished, unstableIdentities: source.unstableIdentities ?? 0,
+      state: failures.length === 0 ? 'complete' : 'failing',
+    };
   } finally {
     await Promise.allSettled([source.close(), target?.close()]);
     journal.close();
   }
 }
 
-type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'failed'; reason: string };
+type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'vanished' } | { kind: 'failed'; reason: string };
 
 async function copyOne(message: SourceMessage, source: SourceSession, target: ImapTarget, journal: MigrationJournal, options: MigrationOptions): Promise<Outcome> {
   const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
@@ -154,7 +179,13 @@ async function copyOne(message: SourceMessage, source: SourceSession, target: Im
     journal.markFailed(message.key, reason);
     return { kind: 'failed', reason };
   }
-  await target.ensureFolder(folder);
+  try {
+    await target.ensureFolder(folder);
+  } catch (error) {
+    if (!(error instanceof AppendRefused)) throw error;
+    journal.markFailed(message.key, error.message);
+    return { kind: 'failed', reason: error.message };
+  }
   const content = await source.read(message, prefix);
   if (journal.get(message.key)?.status === 'pending') {
     // An earlier run may have appended it and died before writing "done": look before copying.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { formatAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import type { Logger } from '../log/redacting-logger.js';
 import { probeCertificate } from '../protocols/certificate.js';
-import { CheckFailure } from '../protocols/check-failure.js';
+import { CheckFailure, internalFailure } from '../protocols/check-failure.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ImapSource } from './imap-source.js';
 import { ImapTarget } from './imap-target.js';
@@ -79,8 +79,8 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
       setState('running', { reason: 'paused' });
       return { kind: 'stopped' };
     }
-    const failure = error instanceof CheckFailure ? error
-      : new CheckFailure('network', (error as Error).message);
+    // What is not one of our failure classes is our bug: said as such, never as "network".
+    const failure = internalFailure(error, (entry) => run.logger.error(entry));
     setState('failing', { reason: failure.message });
     return { kind: 'failed', failure };
   }

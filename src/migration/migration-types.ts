@@ -17,6 +17,34 @@ export interface SourceMessage {
   number?: number;
 }
 
+/** The largest message a migration takes (above every provider's limit we know: Gmail 50 MB,
+ * Microsoft 150 MB); a source that sends more for one message is refused for that message. */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** How many bytes a source may send for a message it announced as `size`: servers that count bare
+ * LF line ends announce as little as half of what they serve with CRLF; a size that is no size
+ * (negative, not a number) allows a small message only. */
+export function readCeiling(size: number): number {
+  const announced = Number.isSafeInteger(size) && size > 0 ? size : 0;
+  return Math.min(MAX_MESSAGE_BYTES, 2 * announced + 64 * 1024);
+}
+
+/** A migration's connections may transfer for long, but never sit silent longer than this while a
+ * command waits: the attempt deadline, at least a second and at most two minutes. */
+export function noProgressMs(deadlineMs: number): number {
+  return Math.min(120_000, Math.max(deadlineMs, 1000));
+}
+
+/** One message the source cannot give: gone since the plan (`vanished`: nothing to copy), or
+ * refused or over its ceiling (`unreadable`: recorded as not copied). `sessionLost`: the source's
+ * connection ended with it and must be reopened for the next message. */
+export class SourceMessageUnavailable extends Error {
+  override readonly name = 'SourceMessageUnavailable';
+  constructor(readonly kind: 'vanished' | 'unreadable', message: string, readonly sessionLost = false) {
+    super(message);
+  }
+}
+
 export type MigrationStatus = 'not-started' | 'running' | 'failing' | 'complete';
 
 export interface MigrationState {
@@ -49,6 +77,11 @@ export interface MigrationReport {
   skipped: number;
   failed: number;
   failures: FailedMessage[];
+  /** Gone from the old mailbox between the plan and the copy: nothing to copy. */
+  vanished: number;
+  /** Messages whose UIDL was missing, malformed or shared with another: identified by message
+   * number and content instead (see pop3-source.ts). */
+  unstableIdentities: number;
   state: 'complete' | 'failing';
 }
 

@@ -66,8 +66,15 @@ export function domainOf(user: string): string | undefined {
 /** The old server for this account under the policy, with the account's user name, if migration is on. */
 export function policySourceFor(policy: Policy | undefined, user: string): AccountEndpoint | undefined {
   const domain = domainOf(user);
+  return domain && policy?.domains[domain]?.migration === 'on' ? policyServerFor(policy, user) : undefined;
+}
+
+/** The old server the policy names for this account's domain, whether its migration is on or off
+ * (a finished migration still re-syncs from it until the user retires the old mailbox). */
+export function policyServerFor(policy: Policy | undefined, user: string): AccountEndpoint | undefined {
+  const domain = domainOf(user);
   const rule = domain ? policy?.domains[domain] : undefined;
-  if (!rule || rule.migration !== 'on') return undefined;
+  if (!rule) return undefined;
   const url = new URL(rule.source);
   url.username = encodeURIComponent(user);
   return parseAccountUrl(url.href);

@@ -1,14 +1,24 @@
 // The old mailbox over POP3: UIDL + LIST for the plan, RETR (streamed, byte-exact) for each message.
+// A message's identity is its UIDL (RFC 1939: 1–70 printable characters, unique in the mailbox).
+// A server that breaks that (duplicate, missing or malformed UIDLs) gets a safe identity instead:
+// the message number and a hash of its header, so no message is ever mistaken for another.
+import { createHash } from 'node:crypto';
+import { CheckFailure } from '../protocols/check-failure.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
-import { Pop3Client } from '../protocols/pop3/pop3-client.js';
-import type { SourceMessage } from './migration-types.js';
+import { Pop3Client, Pop3Refusal } from '../protocols/pop3/pop3-client.js';
+import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 import type { SourceSession } from './migration-engine.js';
 
-const IDLE_TIMEOUT_MS = 120_000;
+/** A buffer is sized from LIST up to this much; a larger message grows it as bytes arrive, so a
+ * lying size never allocates what the server did not send. */
+const MAX_PREALLOCATION = 16 * 1024 * 1024;
+const VALID_UIDL = /^[\x21-\x7e]{1,70}$/;
 
 export class Pop3Source implements SourceSession {
   readonly kind = 'pop3';
+  /** Message number by key, for this session. */
   private numbers = new Map<string, number>();
+  unstableIdentities = 0;
 
   private constructor(private readonly client: Pop3Client) {}
 
@@ -23,37 +33,74 @@ export class Pop3Source implements SourceSession {
       client.close();
       throw error;
     }
-    client.finishAttempt(IDLE_TIMEOUT_MS);
+    // After the login, a transfer may take long, but never a long silence.
+    client.finishAttempt(noProgressMs(options.deadlineMs));
     return new Pop3Source(client);
   }
 
   async list(): Promise<SourceMessage[]> {
     const [uidls, sizes] = [await this.client.uidlAll(), await this.client.listAll()];
     const sizeOf = new Map(sizes.map((entry) => [entry.number, entry.size]));
-    this.numbers = new Map(uidls.map((entry) => [entry.uid, entry.number]));
-    return uidls.map((entry) => ({
-      key: `pop3:${entry.uid}`, folder: 'INBOX', uidl: entry.uid, number: entry.number, size: sizeOf.get(entry.number) ?? 0,
-    }));
+    const seen = new Map<string, number>();
+    for (const entry of uidls) seen.set(entry.uid, (seen.get(entry.uid) ?? 0) + 1);
+    const numbers = new Set<number>();
+    const messages: SourceMessage[] = [];
+    for (const entry of uidls) {
+      if (!Number.isSafeInteger(entry.number) || entry.number < 1 || numbers.has(entry.number)) continue;
+      numbers.add(entry.number);
+      const stable = VALID_UIDL.test(entry.uid) && seen.get(entry.uid) === 1;
+      const key = stable ? `pop3:${entry.uid}` : `pop3#${entry.number}:${await this.headerDigest(entry.number)}`;
+      messages.push({
+        key, folder: 'INBOX', number: entry.number, size: sizeOf.get(entry.number) ?? 0,
+        // Only a UIDL that identifies the message goes into the trace header.
+        ...(stable ? { uidl: entry.uid } : {}),
+      });
+    }
+    this.unstableIdentities = messages.filter((message) => message.uidl === undefined).length;
+    this.numbers = new Map(messages.map((message) => [message.key, message.number!]));
+    return messages;
   }
 
-  /** The message's bytes, preceded by `prefix`, in one buffer sized from LIST: one copy in memory. */
+  /** The message's bytes, preceded by `prefix`, in one buffer: one copy in memory. */
   async read(message: SourceMessage, prefix: Buffer): Promise<Buffer> {
-    const number = message.uidl ? this.numbers.get(message.uidl) : undefined;
-    if (number === undefined) throw new Error(`message ${message.key} is no longer on the server`);
-    let buffer = Buffer.allocUnsafe(prefix.length + message.size);
+    const number = this.numbers.get(message.key);
+    if (number === undefined) throw new SourceMessageUnavailable('vanished', 'no longer on the old server');
+    const ceiling = readCeiling(message.size);
+    const expected = Number.isSafeInteger(message.size) && message.size > 0 ? Math.min(message.size, MAX_PREALLOCATION) : 0;
+    let buffer = Buffer.alloc(prefix.length + expected);
     prefix.copy(buffer, 0);
     let length = prefix.length;
-    await this.client.retr(number, (chunk) => {
-      if (length + chunk.length > buffer.length) {
-        // LIST under-reported the size: grow (rare; some servers count LF line ends).
-        const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + chunk.length));
-        buffer.copy(grown, 0, 0, length);
-        buffer = grown;
+    try {
+      await this.client.retr(number, (chunk) => {
+        if (length + chunk.length > buffer.length) {
+          // LIST under-reported the size (some servers count LF line ends): grow, as bytes arrive.
+          const grown = Buffer.alloc(Math.max(buffer.length * 2, length + chunk.length));
+          buffer.copy(grown, 0, 0, length);
+          buffer = grown;
+        }
+        chunk.copy(buffer, length);
+        length += chunk.length;
+      }, ceiling);
+    } catch (error) {
+      if (error instanceof Pop3Refusal) throw new SourceMessageUnavailable('unreadable', `the old server would not give it (${error.message})`);
+      if (error instanceof CheckFailure && error.reason === 'protocol') {
+        throw new SourceMessageUnavailable('unreadable', `the old server sent more than ${ceiling} bytes for a message it announced as ${message.size}`, true);
       }
-      chunk.copy(buffer, length);
-      length += chunk.length;
-    });
+      throw error;
+    }
     return buffer.subarray(0, length);
+  }
+
+  /** A stable digest of a message's header (`TOP n 0`), for messages without a usable UIDL. */
+  private async headerDigest(number: number): Promise<string> {
+    try {
+      const header = await this.client.top(number, 0);
+      return createHash('sha256').update(header).digest('hex').slice(0, 24);
+    } catch (error) {
+      // A server without TOP: the number alone (the copy check by content still guards duplicates).
+      if (error instanceof Pop3Refusal) return 'no-top';
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

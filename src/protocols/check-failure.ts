@@ -1,8 +1,14 @@
-// Every failed attempt is exactly one of these. The login control counts only `rejected` and
-// `closed-by-server`; `network` and `timeout` never count as login failures; `tls` waits for the user.
+// Every failed attempt is exactly one of these, from the moment it is seen to the moment the user
+// reads it. The login control counts only `rejected` and `closed-by-server` before the login
+// succeeded; `network` and `timeout` never count; `tls` and `not-found` wait for the user;
+// `credentials-missing` asks for a password without spending a login; `protocol` is a server that
+// sent what we cannot accept; `internal` is our own bug, said plainly, never dressed as "network".
+import { randomBytes } from 'node:crypto';
 import type { CertificateInfo } from './certificate.js';
 
-export type FailureReason = 'rejected' | 'closed-by-server' | 'network' | 'timeout' | 'tls';
+import type { FailureReason } from './failure-reasons.js';
+
+export { FAILURE_REASONS, type FailureReason } from './failure-reasons.js';
 
 export interface CheckFailureDetails {
   /** Only for `rejected`: the server said the refusal is temporary (try later, not a bad password). */
@@ -66,6 +72,12 @@ export function isTlsError(error: unknown): boolean {
   return TLS_ERROR_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_');
 }
 
+/** The name does not exist: a configuration error the user must see, not a network hiccup. */
+export function isNameNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'ENOTFOUND' || code === 'EAI_NONAME';
+}
+
 const NETWORK_ERROR_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENETUNREACH', 'EHOSTUNREACH',
   'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL', 'EPIPE', 'ECONNABORTED',
@@ -80,6 +92,28 @@ export function isNetworkError(error: unknown): boolean {
 export function classifySocketError(error: unknown, greeted: boolean): CheckFailure {
   const code = (error as { code?: string })?.code ?? 'unknown';
   if (isTlsError(error)) return new CheckFailure('tls', `TLS failure: ${code}`, { untrustedCertificate: isCertificateError(error) });
+  if (isNameNotFound(error)) return notFound(error);
   if (!greeted) return new CheckFailure('network', `cannot reach the server (${code})`);
   return new CheckFailure('closed-by-server', `the server closed the connection (${code})`);
+}
+
+export function notFound(error: unknown): CheckFailure {
+  const host = (error as { hostname?: unknown })?.hostname;
+  return new CheckFailure('not-found', `the server name ${typeof host === 'string' ? `"${host.slice(0, 253)}" ` : ''}does not exist (check the host name)`);
+}
+
+/**
+ * Anything we did not expect is our bug: it keeps that class, the details go to the log under a
+ * short reference, and the user reads the reference, not a guess.
+ */
+export function internalFailure(error: unknown, log: (entry: Record<string, unknown>) => void): CheckFailure {
+  if (error instanceof CheckFailure) return error;
+  const reference = randomBytes(4).toString('hex');
+  log({ msg: 'internal error', reference, error: (error as Error)?.name ?? typeof error, detail: String((error as Error)?.message ?? error).slice(0, 500) });
+  return new CheckFailure('internal', `internal error (log reference ${reference})`);
+}
+
+/** The server sent something we cannot accept (too long, too large, malformed). */
+export function protocolFailure(what: string, afterLogin = false): CheckFailure {
+  return new CheckFailure('protocol', `the server sent something we cannot accept: ${what}`, { afterLogin });
 }

@@ -41,4 +41,12 @@ export interface MailSession {
   readonly bytesOnWire: { read: number; written: number };
   check(previous: DetectionState | undefined): Promise<MailboxReport>;
   close(): Promise<void>;
+  /** Drops the connection at once, without saying goodbye. */
+  abort(): void;
+  /** The server can push new mail (IMAP IDLE); POP3 never can. */
+  readonly canIdle: boolean;
+  /** Selects INBOX and reports new mail until the connection goes; bounded by the session's deadline. */
+  startIdle?(events: { onNewMail: () => void; onLost: () => void }): Promise<void>;
+  /** Enters IDLE; resolves when the next command ends it. */
+  idle?(): Promise<void>;
 }

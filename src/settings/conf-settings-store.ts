@@ -2,7 +2,7 @@
 // JSON files in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
 // frequently rewritten state (seen UIDLs) never risks the account list.
 import Conf from 'conf';
-import type { AppSettings } from '../ipc/contract.js';
+import type { AppSettings } from './app-settings.js';
 import { DEFAULT_APP_SETTINGS, type AccountState, type SavedAccount, type SettingsStore } from './settings-store.js';
 
 interface SettingsFile {

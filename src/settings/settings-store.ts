@@ -1,6 +1,6 @@
 // The settings port: saved accounts and each account's state. Never holds a secret (passwords live
 // behind the SecretStore port). The app and the CLI share one implementation (conf).
-import type { AppSettings } from '../ipc/contract.js';
+import type { AppSettings } from './app-settings.js';
 import type { LoginControlMemory } from '../login-control/login-control.js';
 import type { MigrationState } from '../migration/migration-types.js';
 import type { DetectionState } from '../protocols/mail-session.js';

@@ -8,6 +8,8 @@ import type { WatchEvent } from './watch-events.js';
 
 export interface AccountWatcherOptions {
   intervalMs: number;
+  /** The lockout guard's base (default 10 min); only the CLI may shorten it (tests, the demo). */
+  backoffBaseMs?: number | undefined;
   memory?: LoginControlMemory | undefined;
   now: () => number;
   random: () => number;
@@ -25,9 +27,12 @@ export class AccountWatcher {
   private stopped = false;
   private rerunWhenDone = false;
   private lastDecision: Decision | undefined;
+  /** Bumped when new credentials replace the old: an attempt that started before answers for the
+   * old password, and its failure must neither count again nor ask a second time. */
+  private credentialsGeneration = 0;
 
   constructor(private readonly options: AccountWatcherOptions) {
-    this.control = new LoginControl(options.intervalMs, { now: options.now, random: options.random }, options.memory);
+    this.control = new LoginControl(options.intervalMs, { now: options.now, random: options.random }, options.memory, { backoffBaseMs: options.backoffBaseMs });
   }
 
   /** First check right away (or as soon as the lockout guard allows, after a restart). */
@@ -58,7 +63,10 @@ export class AccountWatcher {
   resume(): void { this.apply(this.control.resume()); }
 
   /** New credentials were saved (they replace the old ones): try them at once. */
-  credentialsReplaced(): void { this.apply(this.control.credentialsReplaced()); }
+  credentialsReplaced(): void {
+    this.credentialsGeneration += 1;
+    this.apply(this.control.credentialsReplaced());
+  }
 
   /** An IDLE push found new mail between scheduled checks. */
   pushed(report: MailboxReport): void {
@@ -90,8 +98,14 @@ export class AccountWatcher {
     this.running = true;
     try {
       this.control.attemptStarted();
+      const generation = this.credentialsGeneration;
       const result = await this.options.attempt();
       if (this.stopped) return;
+      if (!result.ok && generation !== this.credentialsGeneration) {
+        // The answer to a password already replaced: try the new one now instead.
+        this.rerunWhenDone = true;
+        return;
+      }
       this.report(result);
     } finally {
       this.running = false;
@@ -116,7 +130,7 @@ export class AccountWatcher {
     });
     this.apply(decision);
     this.options.onEvent({
-      event: 'login-failed', reason: failure.reason, temporary: failure.temporary, message: failure.message,
+      event: 'login-failed', reason: failure.reason, temporary: failure.temporary, message: failure.message, afterLogin: failure.afterLogin,
       consecutiveFailures: this.control.consecutiveFailures, nextCheckMs: decision.nextCheckInMs, state: decision.state,
       ...(failure.certificate ? { certificate: failure.certificate } : {}),
     });

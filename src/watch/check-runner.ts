@@ -1,18 +1,16 @@
 // One check of one account, end to end: password → session → mailbox report → persisted detection
-// state. For IMAP servers that offer IDLE, the session of a successful check is kept open and
+// state. For servers that can push (IMAP IDLE), the session of a successful check is kept open and
 // idling, so new mail is pushed within a second; the scheduled checks reuse it (which also renews
 // IDLE well before the 29-minute limit of RFC 2177), and a lost IDLE session falls back to polling.
+// Every step, IDLE's set-up included, is under the session's deadline.
 import type { AccountEndpoint } from '../account/account-url.js';
 import type { Logger } from '../log/redacting-logger.js';
 import { probeCertificate } from '../protocols/certificate.js';
-import { CheckFailure } from '../protocols/check-failure.js';
-import { ImapSession } from '../protocols/imap/imap-session.js';
+import { CheckFailure, internalFailure } from '../protocols/check-failure.js';
 import type { DetectionState, MailboxReport, MailSession } from '../protocols/mail-session.js';
 import { openSession } from '../protocols/open-session.js';
 
 export const DEFAULT_DEADLINE_MS = 45_000;
-/** imapflow re-issues IDLE after this long even with no scheduled check (RFC 2177: under 29 min). */
-const MAX_IDLE_MS = 25 * 60 * 1000;
 
 export type AttemptResult =
   | { ok: true; report: MailboxReport; loginDelaySeconds: number | undefined }
@@ -23,18 +21,19 @@ export interface CheckRunnerOptions {
   ca?: string | undefined;
   deadlineMs?: number;
   logger: Logger;
-  /** Read anew for every attempt: replaced credentials take effect at once. */
+  /** Read anew for every attempt: replaced credentials take effect at once. Throws a
+   * `credentials-missing` CheckFailure when there is no password to send. */
   getPassword: () => Promise<string>;
   /** The certificate fingerprint the user trusted for this host:port, read anew for each attempt. */
   getPinnedFingerprint?: () => string | undefined;
   loadState: () => DetectionState | undefined;
   saveState: (state: DetectionState) => void;
-  /** Keep IMAP sessions open in IDLE and report pushed mail here. Off for one-shot checks. */
+  /** Keep sessions that can push open in IDLE and report pushed mail here. Off for one-shot checks. */
   onPushed?: (report: MailboxReport) => void;
 }
 
 export class CheckRunner {
-  private idleSession: ImapSession | undefined;
+  private idleSession: MailSession | undefined;
   private closed = false;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -65,23 +64,24 @@ export class CheckRunner {
         });
         if (report) return { ok: true, report, loginDelaySeconds: undefined };
       }
+      const password = await this.options.getPassword();
       const session = await openSession({
         endpoint: this.options.endpoint,
-        password: await this.options.getPassword(),
+        password,
         ca: this.options.ca,
         pinnedFingerprint: this.options.getPinnedFingerprint?.(),
         deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
         logger: this.options.logger,
       });
       const report = await this.checkWith(session);
-      if (this.options.onPushed && session instanceof ImapSession && session.capabilities.has('IDLE') && !this.closed) {
+      if (this.options.onPushed && session.canIdle && !this.closed) {
         await this.startIdle(session);
       } else {
         await session.close();
       }
       return { ok: true, report, loginDelaySeconds: session.loginDelaySeconds };
     } catch (error) {
-      const failure = error instanceof CheckFailure ? error : new CheckFailure('network', (error as Error).message);
+      const failure = internalFailure(error, (entry) => this.options.logger.error(entry));
       return { ok: false, failure: await this.withCertificate(failure) };
     }
   }
@@ -103,31 +103,37 @@ export class CheckRunner {
       await session.close().catch(() => undefined);
       throw error;
     } finally {
-      if (this.idleSession && (session as unknown) === this.idleSession) void this.idleAgain(this.idleSession);
+      if (this.idleSession && session === this.idleSession) void this.idleAgain(session);
     }
   }
 
-  private async startIdle(session: ImapSession): Promise<void> {
-    const client = session.client;
-    client.setMaxListeners?.(20);
-    (client as unknown as { maxIdleTime: number }).maxIdleTime = MAX_IDLE_MS;
-    await client.mailboxOpen('INBOX', { readOnly: true });
+  /** A failed IDLE set-up loses only the push: the check itself already succeeded. */
+  private async startIdle(session: MailSession): Promise<void> {
+    try {
+      await session.startIdle?.({
+        onNewMail: () => { void this.pushed(session); },
+        onLost: () => { if (this.idleSession === session) this.idleSession = undefined; },
+      });
+    } catch (error) {
+      this.options.logger.info({ msg: 'IDLE could not start; polling only', reason: (error as Error).message });
+      session.abort();
+      return;
+    }
+    if (this.closed) { session.abort(); return; }
     this.idleSession = session;
-    client.on('exists', () => { void this.pushed(session); });
-    client.on('close', () => { if (this.idleSession === session) this.idleSession = undefined; });
     void this.idleAgain(session);
   }
 
-  private async idleAgain(session: ImapSession): Promise<void> {
+  private async idleAgain(session: MailSession): Promise<void> {
     if (this.idleSession !== session || this.closed) return;
     try {
-      await session.client.idle();
+      await session.idle?.();
     } catch {
       this.dropIdleSession();
     }
   }
 
-  private async pushed(session: ImapSession): Promise<void> {
+  private async pushed(session: MailSession): Promise<void> {
     const onPushed = this.options.onPushed;
     if (!onPushed || this.idleSession !== session) return;
     const run = this.busy.then(async () => {
@@ -142,6 +148,6 @@ export class CheckRunner {
   private dropIdleSession(): void {
     const session = this.idleSession;
     this.idleSession = undefined;
-    session?.client.close();
+    session?.abort();
   }
 }

@@ -11,6 +11,8 @@ export type WatchEvent =
   }
   | {
     event: 'login-failed'; reason: FailureReason; temporary: boolean; message: string;
+    /** The login had succeeded; what failed came after it. */
+    afterLogin: boolean;
     consecutiveFailures: number; nextCheckMs: number | null; state: TrayState;
     /** For `tls`: what the server presented, for the certificate dialog. */
     certificate?: CertificateInfo | undefined;

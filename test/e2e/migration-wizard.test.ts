@@ -64,7 +64,9 @@ describe('the migration wizard in Chromium', () => {
       await page.getByRole('button', { name: T.migration.open }).click();
       await page.locator('#source-host').fill('127.0.0.1');
       await page.locator('#source-port').fill(String(dovecot.ports.pop3s));
-      await page.locator('#source-user').fill('dora-old'); // password left blank: the account's
+      await page.locator('#source-user').fill('dora-old');
+      // Typed: the account's saved password goes only to its own server or the policy's old server.
+      await page.locator('#source-password').fill('dora-pw');
       await shot('migration-source');
       await page.getByRole('button', { name: T.migration.plan }).click();
 

@@ -13,7 +13,7 @@ import { message } from '../support/messages.js';
 import { seeded } from '../support/seeded-random.js';
 
 const DEADLINE_MS = 400;
-const OUTCOMES = new Set(['ok', 'rejected', 'closed-by-server', 'network', 'timeout', 'tls']);
+const OUTCOMES = new Set(['ok', 'rejected', 'closed-by-server', 'network', 'timeout', 'tls', 'protocol']);
 const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
 
 interface Transcript { greeting: Buffer; answers: Buffer[] }

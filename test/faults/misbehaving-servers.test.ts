@@ -9,7 +9,7 @@ import type { FailureReason } from '../../src/protocols/check-failure.js';
 import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { AppendRefused, ImapTarget, STREAMED_APPEND_BYTES } from '../../src/migration/imap-target.js';
 import { StreamingAppendSession } from '../../src/protocols/imap/streaming-append.js';
-import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
+import { Pop3Client, Pop3Refusal } from '../../src/protocols/pop3/pop3-client.js';
 import { CheckRunner } from '../../src/watch/check-runner.js';
 import { startScriptedServer } from '../support/scripted-server.js';
 
@@ -86,7 +86,7 @@ describe('POP3 misbehaviour', () => {
       const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
       await client.login('u', 'p');
       const parts: Buffer[] = [];
-      await client.retr(1, (chunk) => parts.push(chunk));
+      await client.retr(1, (chunk) => parts.push(chunk), 1 << 20);
       expect(Buffer.concat(parts).toString()).toBe('Subject: split\r\n\r\n.dot\r\nbody\r\n');
       client.close();
       await server.close();
@@ -102,7 +102,7 @@ describe('POP3 misbehaviour', () => {
       });
       const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
       await client.login('u', 'p');
-      const error = await client.retr(1, () => undefined).catch((e: unknown) => e);
+      const error = await client.retr(1, () => undefined, 1 << 20).catch((e: unknown) => e);
       expect((error as CheckFailure).reason).toBe(misbehave === 'close' ? 'closed-by-server' : 'timeout');
       client.close();
       await server.close();
@@ -123,9 +123,11 @@ describe('POP3 misbehaviour', () => {
     });
     const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
     await client.login('u', 'p');
-    const error = await client.retr(1, () => undefined).catch((e: unknown) => e);
+    const error = await client.retr(1, () => undefined, 1 << 20).catch((e: unknown) => e);
     if (expected === 'refused') {
-      expect(error).not.toBeInstanceOf(CheckFailure);
+      // A refusal of this command only: `protocol`, not a failed login nor a lost session.
+      expect(error).toBeInstanceOf(Pop3Refusal);
+      expect(error).toMatchObject({ reason: 'protocol', afterLogin: false });
       expect((error as Error).message).toBe('POP3: RETR failed: no such message');
       // The session is still usable after a refused command.
       expect(await client.stat()).toMatchObject({ count: 1 });

@@ -24,8 +24,8 @@ describe('mailbeacon check: failure classification and exit codes', () => {
     await dovecot.dispose();
   });
 
-  const check = (url: string, password: string, ca = dovecot.caFile) =>
-    runCli(['check', url, '--ca', ca, '--state', stateDir, '--json', '--password-stdin'], { stdin: `${password}\n` });
+  const check = (url: string, password: string, ca = dovecot.caFile, extra: string[] = []) =>
+    runCli(['check', url, '--ca', ca, '--state', stateDir, '--json', '--password-stdin', ...extra], { stdin: `${password}\n` });
 
   it('a wrong password: rejected, counted, credentials asked for once, exit 3, one stderr line', async () => {
     const url = `imaps://alice@127.0.0.1:${dovecot.ports.imaps}`;
@@ -39,17 +39,42 @@ describe('mailbeacon check: failure classification and exit codes', () => {
     expect(first.stderr.trim().split('\n')).toHaveLength(1);
     expect(first.stdout + first.stderr).not.toContain('wrong-password');
 
-    // The counter persists in --state between runs, and the user is not asked a second time.
-    const second = await check(url, 'wrong-password');
+    // The counter persists in --state between runs: inside the guard's window a second run does not
+    // log in at all; --force does, and the user is not asked a second time.
+    const deferred = await check(url, 'wrong-password');
+    expect(deferred.status).toBe(7);
+    expect(deferred.events).toEqual([{ event: 'deferred', account: url, retryAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), consecutiveFailures: 1 }]);
+    const second = await check(url, 'wrong-password', dovecot.caFile, ['--force']);
     expect(second.events).toEqual([expect.objectContaining({ event: 'login-failed', consecutiveFailures: 2 })]);
     expect(second.events[0]!.nextCheckMs).toBeGreaterThanOrEqual(4 * 600_000);
 
-    const fixed = await check(url, PASSWORD);
+    const fixed = await check(url, PASSWORD, dovecot.caFile, ['--force']);
     expect(fixed.status).toBe(0);
     expect(fixed.events[0]).toMatchObject({ event: 'checked', consecutiveFailures: 0 });
     expect(fixed.events[0]!.nextCheckMs).toBeLessThanOrEqual(660_000);
     // Dovecot's own log agrees: exactly the two failed logins we made.
-    expect(dovecot.authFailures()).toBe(2);
+    expect(dovecot.authFailures('alice')).toBe(2);
+  });
+
+  it('ten `check` runs in a row with a wrong password cost one failed login; the rest exit 7 without connecting', async () => {
+    dovecot.setUser('cron', PASSWORD);
+    const url = `imaps://cron@127.0.0.1:${dovecot.ports.imaps}`;
+    const before = dovecot.authFailures('cron');
+    const statuses: number[] = [];
+    for (let run = 0; run < 10; run += 1) {
+      const result = await check(url, 'stale-password');
+      statuses.push(result.status ?? -1);
+      if (run > 0) {
+        expect(result.stdout).toMatch(/"event":"deferred"/);
+        expect(result.stderr).toMatch(/not logging in: 1 login in a row failed, and to avoid a lockout the next is allowed at .* \(--force logs in now and risks a lockout\)/);
+      }
+    }
+    expect(statuses).toEqual([3, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+    expect(dovecot.authFailures('cron') - before).toBe(1);
+    // --force logs in (and is counted by the server too).
+    const forced = await check(url, 'stale-password', dovecot.caFile, ['--force']);
+    expect(forced.status).toBe(3);
+    expect(dovecot.authFailures('cron') - before).toBe(2);
   });
 
   it('a wrong POP3 password: rejected, exit 3', async () => {

@@ -34,7 +34,7 @@ describe('mailbeacon watch', () => {
     const user = `bob-${scheme}`;
     const port = scheme === 'pop3s' ? dovecot.ports.pop3s : dovecot.ports.imaps;
     const url = `${scheme}://${user}@127.0.0.1:${port}`;
-    const watcher = start(url, ['--interval', '1']);
+    const watcher = start(url, ['--interval', '1', '--backoff-base', '1']);
     watcher.writeLine('old-password');
     await watcher.waitFor((e) => e.event === 'checked');
 

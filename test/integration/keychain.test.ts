@@ -67,7 +67,7 @@ describe('mailbeacon accounts', () => {
     const url = `pop3s://erin%40example.com@127.0.0.1:${dovecot.ports.pop3s}`;
     await runCli(['accounts', 'add', url, '--ca', dovecot.caFile, '--state', stateDir, '--password-stdin'], { stdin: 'stale-password\n' });
     const { WatchProcess } = await import('../support/cli-process.js');
-    const watcher = new WatchProcess([url, '--state', stateDir, '--json', '--interval', '1']);
+    const watcher = new WatchProcess([url, '--state', stateDir, '--json', '--interval', '1', '--backoff-base', '1']);
     try {
       await watcher.waitFor((e) => e.event === 'credentials-needed');
       // No --password-stdin and no terminal: nothing to prompt, so the saved password stays.
@@ -75,7 +75,7 @@ describe('mailbeacon accounts', () => {
     } finally {
       await watcher.stop();
     }
-    const withStdin = new WatchProcess([url, '--state', stateDir, '--json', '--interval', '1', '--password-stdin']);
+    const withStdin = new WatchProcess([url, '--state', stateDir, '--json', '--interval', '1', '--backoff-base', '1', '--password-stdin']);
     try {
       withStdin.writeLine('stale-password');
       await withStdin.waitFor((e) => e.event === 'login-failed');
@@ -99,7 +99,7 @@ describe('mailbeacon accounts', () => {
     expect(misuse.stderr).toMatch(/give no URL/);
 
     const { WatchProcess } = await import('../support/cli-process.js');
-    const watcher = new WatchProcess(['--all', '--state', allState, '--json', '--interval', '1']);
+    const watcher = new WatchProcess(['--all', '--state', allState, '--json', '--interval', '1', '--backoff-base', '1']);
     try {
       await watcher.waitFor((e) => e.event === 'checked' && e.account === frank);
       const stale = await watcher.waitFor((e) => e.event === 'credentials-needed' && e.account === gina);

@@ -58,7 +58,7 @@ describe('POP3 client against a private Dovecot', () => {
     expect((await client.stat()).count).toBe(messages.length);
     for (const [index, original] of messages.entries()) {
       const parts: Buffer[] = [];
-      const bytes = await client.retr(index + 1, (chunk) => parts.push(chunk));
+      const bytes = await client.retr(index + 1, (chunk) => parts.push(chunk), 64 << 20);
       const received = Buffer.concat(parts);
       expect(bytes).toBe(original.length);
       expect(sha256(received)).toBe(sha256(original));

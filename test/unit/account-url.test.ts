@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAccountUrl, parseAccountUrl } from '../../src/account/account-url.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { AccountUrlError, formatAccountUrl, parseAccountUrl } from '../../src/account/account-url.js';
 
 describe('account URLs', () => {
   it.each([
@@ -31,7 +30,7 @@ describe('account URLs', () => {
     ['imap://u@h?tls=0', /unknown URL option/],
     ['not a url', /not an account URL/],
   ])('rejects %s clearly', (url, message) => {
-    expect(() => parseAccountUrl(url)).toThrow(UsageError);
+    expect(() => parseAccountUrl(url)).toThrow(AccountUrlError);
     expect(() => parseAccountUrl(url)).toThrow(message);
     try { parseAccountUrl(url); } catch (error) { expect((error as Error).message).not.toContain('pw@'); }
   });

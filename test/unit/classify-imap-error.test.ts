@@ -10,16 +10,34 @@ describe('IMAP failure classification', () => {
     [{ authenticationFailed: true, serverResponseCode: 'INUSE', responseText: 'Mailbox in use' }, 'rejected', true],
     [{ authenticationFailed: true, responseText: 'Temporary authentication failure. [host:2026-11-22]' }, 'rejected', true],
     [{ code: 'ECONNREFUSED' }, 'network', false],
-    [{ code: 'ENOTFOUND' }, 'network', false],
-    [{ code: 'NoConnection' }, 'closed-by-server', false],
+    [{ code: 'ENOTFOUND' }, 'not-found', false],
+    [{ code: 'NoConnection' }, 'network', false],
+    [{ code: 'ECONNRESET' }, 'network', false],
     [{ code: 'CONNECT_TIMEOUT' }, 'timeout', false],
     [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls', false],
     [{ tlsFailed: true, message: 'Server does not support STARTTLS' }, 'tls', false],
-  ])('%j → %s', (error, reason, temporary) => {
+  ])('%j before the greeting → %s', (error, reason, temporary) => {
     const failure = classifyImapError(error);
     expect(failure.reason).toBe(reason);
     expect(failure.temporary).toBe(temporary);
     expect(failure.afterLogin).toBe(false);
+  });
+
+  it.each([
+    [{ code: 'NoConnection' }, { greeted: true }, 'closed-by-server', false],
+    [{ code: 'ECONNRESET' }, { greeted: true }, 'closed-by-server', false],
+    // The server said OK to LOGIN and dropped during ID/NAMESPACE/ENABLE: not a failed login.
+    [{ code: 'NoConnection' }, { greeted: true, afterLogin: true }, 'closed-by-server', true],
+    [{ code: 'EConnectionClosed' }, { greeted: true, afterLogin: true }, 'closed-by-server', true],
+    // imapflow's parser refused an oversized line or literal (its 'error' event, then a closed socket).
+    [{ code: 'NoConnection' }, { greeted: true, streamError: { code: 'LineTooLarge', message: 'Line length 70000 exceeds' } }, 'protocol', false],
+    [{ code: 'LiteralTooLarge', message: 'Literal size 900000000 exceeds' }, { greeted: true, afterLogin: true }, 'protocol', true],
+    [{ message: 'something nobody expected' }, { greeted: true }, 'internal', false],
+    [{ responseStatus: 'BAD', responseText: 'Unknown command' }, { greeted: true }, 'protocol', false],
+  ])('%j with %j → %s', (error, context, reason, afterLogin) => {
+    const failure = classifyImapError(error, context);
+    expect(failure.reason).toBe(reason);
+    expect(failure.afterLogin).toBe(afterLogin);
   });
 
   it('163\'s "Unsafe Login" on SELECT after a good login is not a rejection', () => {

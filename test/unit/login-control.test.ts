@@ -93,7 +93,12 @@ describe('login control (pure, manual clock)', () => {
   it('honours POP3 LOGIN-DELAY as the least interval', () => {
     const control = new LoginControl(5 * MINUTE, { now: () => 0, random: () => 0 });
     expect(control.recordOutcome({ kind: 'ok', loginDelaySeconds: 900 }).nextCheckInMs).toBe(15 * MINUTE);
-    expect(control.recordOutcome(rejected).nextCheckInMs).toBe(30 * MINUTE);
+    // The guard's own schedule (10 min × 2) when it is longer than the server's minimum.
+    expect(control.recordOutcome(rejected).nextCheckInMs).toBe(20 * MINUTE);
+    // And the server's minimum when that is longer: LOGIN-DELAY of an hour.
+    const slow = new LoginControl(5 * MINUTE, { now: () => 0, random: () => 0 });
+    slow.recordOutcome({ kind: 'ok', loginDelaySeconds: 3600 });
+    expect(slow.recordOutcome(rejected).nextCheckInMs).toBe(60 * MINUTE);
   });
 
   it('a TLS failure waits for the user instead of retrying blindly; pause stops everything', () => {

@@ -4,11 +4,12 @@ import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js'
 import { createLogger, SecretRegistry } from '../../log/redacting-logger.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../migration/migration-types.js';
 import { runMigrationFor } from '../../migration/migration-run.js';
-import { openStore, readCaFile, type Environment } from '../account-context.js';
+import { logLevelFrom, openStore, readCaFile, type Environment } from '../account-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { plural } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
-export const EXIT_SOME_FAILED = 6;
+export const EXIT_SOME_FAILED = EXIT.someFailed;
 
 export interface MigrateArgs {
   from: string;
@@ -41,7 +42,7 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   const registry = new SecretRegistry();
   registry.add(fromPassword);
   registry.add(toPassword);
-  const logger = createLogger({ secrets: registry, minLevel: 'error', write: environment.writeError });
+  const logger = createLogger({ secrets: registry, minLevel: logLevelFrom(environment.env), write: environment.writeError });
   let lastPrinted = 0;
   const outcome = await runMigrationFor({
     from: { endpoint: from, password: fromPassword, ca },
@@ -66,7 +67,7 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   const account = formatAccountUrl(to);
   if (outcome.kind === 'failed') {
     environment.writeError(`mailbeacon: migration into ${account} stopped: ${outcome.failure.message}`);
-    return exitCodeFor(outcome.failure.reason);
+    return exitCodeFor(outcome.failure.reason, outcome.failure.afterLogin);
   }
   if (outcome.kind === 'stopped') return EXIT.ok;
   if (args.dryRun) {
@@ -76,9 +77,16 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
     return EXIT.ok;
   }
   if (args.json) {
-    write(JSON.stringify({ event: 'migrated', copied: outcome.copied, skipped: outcome.skipped, failed: outcome.failed, state: outcome.state }));
+    write(JSON.stringify({
+      event: 'migrated', copied: outcome.copied, skipped: outcome.skipped, failed: outcome.failed, vanished: outcome.vanished,
+      unstableIdentities: outcome.unstableIdentities, state: outcome.state,
+    }));
   } else {
-    write(`${account}: copied ${outcome.copied}, already there ${outcome.skipped}, failed ${outcome.failed}`);
+    write(`${account}: copied ${outcome.copied}, already there ${outcome.skipped}, failed ${outcome.failed}`
+      + (outcome.vanished > 0 ? `, gone from the old mailbox meanwhile ${outcome.vanished}` : ''));
+    if (outcome.unstableIdentities > 0) {
+      write(`  note: the old server gave ${plural(outcome.unstableIdentities, 'message')} no usable UIDL (missing, malformed or repeated); they were identified by number and header instead`);
+    }
     for (const failure of outcome.failures) write(`  not copied: ${failure.folder} ${failure.key} (${failure.size} bytes): ${failure.reason}`);
   }
   return outcome.failed > 0 ? EXIT_SOME_FAILED : EXIT.ok;

@@ -1,23 +1,23 @@
-// The pieces `check` and `watch` share: a CheckRunner and an AccountWatcher wired to the account's
-// persisted state, printing each event.
+// How every CLI command presents an account: the core's one AccountRuntime (the same the desktop
+// app runs), with the context's store, pins and logger, printing each event.
 import { DEFAULT_INTERVAL_MS } from '../../login-control/login-control.js';
 import type { Timers } from '../../protocols/deadline.js';
-import { AccountWatcher } from '../../watch/account-watcher.js';
-import { CheckRunner } from '../../watch/check-runner.js';
+import { AccountRuntime } from '../../watch/account-runtime.js';
 import type { WatchEvent } from '../../watch/watch-events.js';
 import type { AccountContext } from '../account-context.js';
-import { humanLines, jsonLine } from '../output.js';
+import { humanLines, jsonLine, type HumanStyle } from '../output.js';
 
 export interface RunAccountOptions {
   context: AccountContext;
-  password: { current: string };
-  /** Where each attempt gets its password; default `password.current`. */
-  readPassword?: () => Promise<string>;
+  /** Where each attempt gets its password. */
+  readPassword: () => Promise<string>;
   intervalMs?: number | undefined;
+  backoffBaseMs?: number | undefined;
   json: boolean;
   write: (line: string) => void;
   timers: Timers;
   idle: boolean;
+  human?: HumanStyle;
   onEvent?: (event: WatchEvent) => void;
 }
 
@@ -26,33 +26,26 @@ export function intervalFor(context: AccountContext, intervalSeconds: number | u
   return seconds !== undefined ? seconds * 1000 : DEFAULT_INTERVAL_MS;
 }
 
-export function wireAccount(options: RunAccountOptions): { watcher: AccountWatcher; runner: CheckRunner } {
+export function presentAccount(options: RunAccountOptions): AccountRuntime {
   const { context } = options;
-  const print = (event: WatchEvent): void => {
-    if (options.json) options.write(jsonLine(context.url, event));
-    else for (const line of humanLines(context.url, event)) options.write(line);
-    options.onEvent?.(event);
-  };
-  const runner = new CheckRunner({
+  return new AccountRuntime({
+    url: context.url,
     endpoint: context.endpoint,
     ca: context.ca,
+    store: context.store,
+    readPassword: options.readPassword,
     logger: context.logger,
-    ...(context.deadlineMs ? { deadlineMs: context.deadlineMs } : {}),
-    getPassword: options.readPassword ?? (async () => options.password.current),
-    loadState: () => context.store.accountState(context.url).detection,
-    saveState: (detection) => context.store.updateAccountState(context.url, { detection }),
-    ...(options.idle ? { onPushed: (report) => watcher.pushed(report) } : {}),
-  });
-  // `watcher` is only called back after it exists: IDLE starts after the first check.
-  const watcher: AccountWatcher = new AccountWatcher({
     intervalMs: options.intervalMs ?? DEFAULT_INTERVAL_MS,
-    memory: context.store.accountState(context.url).loginControl,
+    backoffBaseMs: options.backoffBaseMs,
+    deadlineMs: context.deadlineMs,
     now: Date.now,
     random: Math.random,
     timers: options.timers,
-    attempt: () => runner.attempt(),
-    onEvent: print,
-    onMemory: (loginControl) => context.store.updateAccountState(context.url, { loginControl }),
+    idle: options.idle,
+    onEvent: (event) => {
+      if (options.json) options.write(jsonLine(context.url, event));
+      else for (const line of humanLines(context.url, event, options.human)) options.write(line);
+      options.onEvent?.(event);
+    },
   });
-  return { watcher, runner };
 }

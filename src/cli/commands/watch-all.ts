@@ -4,8 +4,10 @@
 // replaced meanwhile (`mailbeacon accounts add URL`, or the desktop app) is used at the next try.
 import { accountContext, openStore, type Environment } from '../account-context.js';
 import { UsageError } from '../usage-error.js';
-import { intervalFor, wireAccount } from './run-account.js';
-import { liveTimers, watchLoop, type WatchedAccount } from './watch-loop.js';
+import type { AccountRuntime } from '../../watch/account-runtime.js';
+import { keychainPassword } from '../keychain-password.js';
+import { intervalFor, presentAccount } from './run-account.js';
+import { liveTimers, watchLoop } from './watch-loop.js';
 
 /** First checks of many accounts spread out by this much each. */
 const STAGGER_MS = 100;
@@ -19,7 +21,7 @@ async function savedPassword(secrets: Environment['secrets'], url: string): Prom
 }
 
 export async function watchAllCommand(
-  args: { stateDir?: string | undefined; json: boolean; intervalSeconds?: number | undefined },
+  args: { stateDir?: string | undefined; json: boolean; intervalSeconds?: number | undefined; backoffBaseMs?: number | undefined },
   environment: Environment,
   write: (line: string) => void,
 ): Promise<number> {
@@ -27,7 +29,7 @@ export async function watchAllCommand(
   const saved = store.listAccounts();
   if (saved.length === 0) throw new UsageError('no saved accounts: add one with "mailbeacon accounts add URL"');
   const loop = watchLoop();
-  const accounts: WatchedAccount[] = [];
+  const accounts: AccountRuntime[] = [];
   for (const { url } of saved) {
     const context = accountContext({ url, passwordStdin: false, stateDir: args.stateDir }, environment, store);
     const first = await savedPassword(environment.secrets, context.url);
@@ -36,18 +38,10 @@ export async function watchAllCommand(
       continue;
     }
     context.registry.add(first);
-    const password = { current: first };
-    const readPassword = async (): Promise<string> => {
-      // The keychain unreachable for a moment: try with the password we had.
-      const current = await environment.secrets.getPassword(context.url).catch(() => undefined);
-      if (current) {
-        context.registry.add(current);
-        password.current = current;
-      }
-      return password.current;
-    };
-    accounts.push(wireAccount({
-      context, password, readPassword, intervalMs: intervalFor(context, args.intervalSeconds), json: args.json, write, timers: liveTimers, idle: true,
+    accounts.push(presentAccount({
+      context, readPassword: keychainPassword(environment.secrets, context, first), intervalMs: intervalFor(context, args.intervalSeconds),
+      backoffBaseMs: args.backoffBaseMs, json: args.json, write, timers: liveTimers, idle: true,
+      human: { credentialsHint: `the saved password is not accepted: save the right one with "mailbeacon accounts add ${context.url}"; this watch uses it at its next try.` },
       onEvent: (event) => {
         // A certificate problem stops this account only (its login control schedules nothing more).
         if (event.event === 'login-failed' && event.reason === 'tls') {

@@ -1,47 +1,65 @@
 import { accountContext, initialPassword, type CommonArgs, type Environment } from '../account-context.js';
 import { promptHidden } from '../line-input.js';
 import { EXIT } from '../exit-codes.js';
-import { intervalFor, wireAccount } from './run-account.js';
+import { intervalFor, presentAccount } from './run-account.js';
 import { liveTimers, watchLoop } from './watch-loop.js';
 
 /**
- * `mailbeacon watch URL`: the login control until interrupted. When the saved password stops
- * working, the next stdin line (with --password-stdin) or a terminal prompt supplies the new one,
- * which replaces the saved one. A certificate problem ends the watch (exit 5): it needs a decision.
+ * `mailbeacon watch URL`: the login control until interrupted. When the password stops working, the
+ * next stdin line (with --password-stdin) or a hidden terminal prompt supplies the new one, which
+ * replaces the saved one and is tried at once. Only one question is ever open; an empty answer is
+ * asked again at the next refused login. A certificate problem ends the watch (exit 5).
  */
 export async function watchCommand(
-  args: CommonArgs & { json: boolean; intervalSeconds?: number | undefined },
+  args: CommonArgs & { json: boolean; intervalSeconds?: number | undefined; backoffBaseMs?: number | undefined },
   environment: Environment,
   write: (line: string) => void,
 ): Promise<number> {
   const context = accountContext(args, environment);
   const password = { current: await initialPassword(args, context, environment) };
   const loop = watchLoop();
+  const canAsk = args.passwordStdin || process.stdin.isTTY === true;
+  let asking = false;
+  let askAgain = false;
 
   const askForNewPassword = async (): Promise<void> => {
-    let next: string | undefined;
-    if (args.passwordStdin) next = await environment.input().next();
-    else if (process.stdin.isTTY) next = await promptHidden(`New password for ${context.url}: `);
-    if (!next) return; // Nothing to try: keep polling at the growing interval.
-    context.registry.add(next);
-    password.current = next;
-    if (context.saved) {
-      await environment.secrets.setPassword(context.url, next).catch((error: Error) =>
-        environment.writeError(`mailbeacon: the new password works for now but was not saved: ${error.message}`));
+    if (asking || !canAsk) return;
+    asking = true;
+    askAgain = false;
+    try {
+      const next = args.passwordStdin ? await environment.input().next() : await promptHidden(`New password for ${context.url}: `);
+      if (next === undefined) return; // stdin ended: nothing more can be asked; keep backing off
+      if (next === '') { askAgain = true; return; }
+      context.registry.add(next);
+      password.current = next;
+      if (context.saved) {
+        await environment.secrets.setPassword(context.url, next).catch((error: Error) =>
+          environment.writeError(`mailbeacon: the new password works for now but was not saved: ${error.message}`));
+      }
+      runtime.credentialsReplaced();
+    } finally {
+      asking = false;
     }
-    watcher.credentialsReplaced();
   };
 
-  const { watcher, runner } = wireAccount({
-    context, password, intervalMs: intervalFor(context, args.intervalSeconds), json: args.json, write,
-    timers: liveTimers, idle: true,
+  const runtime = presentAccount({
+    context, readPassword: async () => password.current, intervalMs: intervalFor(context, args.intervalSeconds),
+    backoffBaseMs: args.backoffBaseMs, json: args.json, write, timers: liveTimers, idle: true,
+    human: {
+      credentialsHint: canAsk
+        ? `the password is not accepted. ${args.passwordStdin ? 'Send the new one as the next stdin line' : 'Type the new one at the prompt'}: it replaces ${context.saved ? 'the saved one' : 'this one'} and is tried at once.`
+        : `the password is not accepted and this watch cannot ask for another (no terminal, no --password-stdin): stop it and start it with the right one.`,
+    },
     onEvent: (event) => {
       if (event.event === 'credentials-needed') void askForNewPassword();
-      if (event.event === 'login-failed' && event.reason === 'tls') {
-        environment.writeError(`mailbeacon: ${context.url}: ${event.message} (give the server's CA with --ca)`);
-        loop.finish(EXIT.tls);
+      if (event.event === 'login-failed') {
+        if (askAgain && event.reason === 'rejected' && !event.temporary) void askForNewPassword();
+        if (event.reason === 'tls') {
+          environment.writeError(`mailbeacon: ${context.url}: ${event.message} (trust it with "mailbeacon trust ${context.url}", or give the server's CA with --ca)`);
+          loop.finish(EXIT.tls);
+        }
       }
     },
   });
-  return loop.run([{ watcher, runner }]);
+  return loop.run([runtime]);
 }

@@ -10,11 +10,25 @@ import { verifyPinnedCertificate } from '../certificate.js';
 import { CheckFailure } from '../check-failure.js';
 import { MAX_NEW_SUMMARIES, type DetectionState, type MailboxReport, type MailSession, type OpenSessionOptions } from '../mail-session.js';
 import { tlsOptions } from '../tls-options.js';
+import { VERSION } from '../../version.js';
 import { classifyImapError } from './classify-imap-error.js';
 
 const GOODBYE_MS = 2_000;
+/** imapflow re-issues IDLE after this long (RFC 2177: under 29 min). */
+const MAX_IDLE_MS = 25 * 60 * 1000;
 
-export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: '0.1.0' };
+/** Ceilings on what a server may send (imapflow's own defaults are 1 GB). A greeting or a status
+ * line is small; after the login a line may hold a large SEARCH or a long header (4 MB); a literal
+ * is an envelope field in a check (4 MB) and a message in a migration, where the source raises the
+ * ceiling to the size the server announced for that message (withLiteralCeiling). */
+export const IMAP_LIMITS = {
+  beforeLoginLine: 64 * 1024,
+  line: 4 * 1024 * 1024,
+  literal: 4 * 1024 * 1024,
+  response: 16 * 1024 * 1024,
+} as const;
+
+export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: VERSION };
 
 export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number, pinnedFingerprint?: string): ImapFlowOptions {
   return {
@@ -31,7 +45,16 @@ export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca:
     greetingTimeout: deadlineMs,
     socketTimeout: 30 * 60 * 1000,
     disableAutoIdle: true,
+    maxLineLength: IMAP_LIMITS.beforeLoginLine,
+    maxLiteralSize: IMAP_LIMITS.literal,
+    maxResponseSize: IMAP_LIMITS.response,
   };
+}
+
+interface Streamer { maxLineLength: number; maxLiteralSize: number; maxResponseSize: number }
+
+function streamerOf(client: ImapFlow): Streamer | undefined {
+  return (client as unknown as { streamer?: Streamer }).streamer;
 }
 
 /** imapflow logs chatty objects at debug/info, and logs as errors the failures we classify and
@@ -69,7 +92,7 @@ class PinningImapFlow extends ImapFlow {
 export class ImapSession implements MailSession {
   readonly loginDelaySeconds = undefined;
 
-  private constructor(readonly client: ImapFlow, private readonly deadlineMs: number) {}
+  private constructor(readonly client: ImapFlow, private readonly deadlineMs: number, private readonly errors: { last?: unknown }) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
     const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint);
@@ -77,8 +100,10 @@ export class ImapSession implements MailSession {
     const client = options.pinnedFingerprint
       ? new PinningImapFlow(flowOptions, { fingerprint: options.pinnedFingerprint, host: endpoint.host, port: endpoint.port })
       : new ImapFlow(flowOptions);
-    // imapflow reports a dropped socket as an 'error' event too; the awaited call carries it.
-    client.on('error', () => undefined);
+    const errors: { last?: unknown } = {};
+    // imapflow reports a dropped socket, or its parser refusing an oversized line, as an 'error'
+    // event; the awaited call then fails with a closed connection, so the cause is kept here.
+    client.on('error', (error: unknown) => { errors.last = error; });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`)), options.deadlineMs);
@@ -86,14 +111,100 @@ export class ImapSession implements MailSession {
     });
     try {
       await Promise.race([client.connect(), deadline]);
-      return new ImapSession(client, options.deadlineMs);
+      const streamer = streamerOf(client);
+      if (streamer) streamer.maxLineLength = IMAP_LIMITS.line;
+      return new ImapSession(client, options.deadlineMs, errors);
     } catch (error) {
       client.close();
-      const greeted = (client as unknown as { greetingReceived?: boolean }).greetingReceived === true;
-      throw error instanceof CheckFailure ? error : classifyImapError(error, { greeted });
+      const state = client as unknown as { greetingReceived?: boolean; authenticated?: unknown };
+      throw error instanceof CheckFailure ? error : classifyImapError(error, {
+        greeted: state.greetingReceived === true, afterLogin: Boolean(state.authenticated), streamError: errors.last,
+      });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Classifies a failure of this logged-in session. */
+  failure(error: unknown): CheckFailure {
+    return classifyImapError(error, { afterLogin: true, greeted: true, streamError: this.errors.last });
+  }
+
+  /** Runs `work` with the literal ceiling raised to `bytes` (a migration reading one message whose
+   * size the server announced); anything larger ends the session as a protocol failure. */
+  async withLiteralCeiling<T>(bytes: number, work: () => Promise<T>): Promise<T> {
+    const streamer = streamerOf(this.client);
+    if (!streamer) return work();
+    const ceiling = Math.max(IMAP_LIMITS.literal, bytes);
+    streamer.maxLiteralSize = ceiling;
+    streamer.maxResponseSize = Math.max(IMAP_LIMITS.response, ceiling + IMAP_LIMITS.line);
+    try {
+      return await work();
+    } finally {
+      streamer.maxLiteralSize = IMAP_LIMITS.literal;
+      streamer.maxResponseSize = IMAP_LIMITS.response;
+    }
+  }
+
+  /** Runs one step under the session's deadline; on expiry the connection is dropped. */
+  async bounded<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        this.client.close();
+        reject(new CheckFailure('timeout', `the server did not answer ${what} within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true }));
+      }, this.deadlineMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (error) {
+      if (timedOut) throw new CheckFailure('timeout', `the server did not answer ${what} within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true });
+      throw this.failure(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Long transfers (a migration): the connection fails as `timeout` after `ms` without a byte
+   * while a command is waiting, however long the transfer as a whole takes. */
+  setNoProgressTimeout(ms: number): void {
+    const state = this.client as unknown as { socketTimeout: number; socket?: { setTimeout(ms: number): void } };
+    state.socketTimeout = ms;
+    state.socket?.setTimeout(ms);
+  }
+
+  /** False once the server said BYE (imapflow moves to LOGOUT) or the socket is gone. */
+  get usable(): boolean {
+    const { client } = this;
+    return client.usable && client.state !== client.states.LOGOUT;
+  }
+
+  get canIdle(): boolean { return this.capabilities.has('IDLE'); }
+
+  /**
+   * Selects INBOX read-only and idles (RFC 2177), reporting new mail; bounded by the deadline.
+   * `onLost` is told once when the connection goes.
+   */
+  async startIdle(events: { onNewMail: () => void; onLost: () => void }): Promise<void> {
+    const { client } = this;
+    client.setMaxListeners?.(20);
+    (client as unknown as { maxIdleTime: number }).maxIdleTime = MAX_IDLE_MS;
+    await this.bounded(client.mailboxOpen('INBOX', { readOnly: true }), 'opening INBOX for IDLE');
+    client.on('exists', () => events.onNewMail());
+    client.on('close', () => events.onLost());
+  }
+
+  /** Enters IDLE until the next command; resolves when IDLE ends. */
+  async idle(): Promise<void> {
+    await this.client.idle();
+  }
+
+  /** Drops the connection without a LOGOUT. */
+  abort(): void {
+    this.client.close();
   }
 
   /** Bytes on the current socket (after STARTTLS, the TLS socket: the few plaintext bytes before
@@ -108,25 +219,8 @@ export class ImapSession implements MailSession {
   }
 
   /** Bounded by the same deadline as the login: a server that goes quiet mid-check cannot hold it. */
-  async check(previous: DetectionState | undefined): Promise<MailboxReport> {
-    let timer: NodeJS.Timeout | undefined;
-    let timedOut = false;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        this.client.close();
-        reject(new CheckFailure('timeout', `the server did not answer within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true }));
-      }, this.deadlineMs);
-      timer.unref();
-    });
-    try {
-      return await Promise.race([this.readInbox(previous?.protocol === 'imap' ? previous : undefined), deadline]);
-    } catch (error) {
-      if (timedOut) throw new CheckFailure('timeout', `the server did not answer within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true });
-      throw classifyImapError(error, { afterLogin: true });
-    } finally {
-      clearTimeout(timer);
-    }
+  check(previous: DetectionState | undefined): Promise<MailboxReport> {
+    return this.bounded(this.readInbox(previous?.protocol === 'imap' ? previous : undefined), 'the check');
   }
 
   /** LOGOUT, bounded: a server that never answers it must not hold the caller. */

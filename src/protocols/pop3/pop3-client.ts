@@ -5,8 +5,16 @@ import type { Security } from '../../account/account-url.js';
 import { CheckFailure } from '../check-failure.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { tlsOptions } from '../tls-options.js';
-import { Pop3Connection } from './pop3-connection.js';
+import { Pop3Connection, POP3_LIMITS } from './pop3-connection.js';
 import { isTemporaryCode, type Pop3Status } from './pop3-status.js';
+
+/** The server answered a command with -ERR (and carried on), or answered what we cannot read:
+ * a `protocol` failure of that command, not of the login. */
+export class Pop3Refusal extends CheckFailure {
+  constructor(message: string) {
+    super('protocol', message);
+  }
+}
 
 export interface Pop3ConnectOptions {
   host: string;
@@ -117,7 +125,7 @@ export class Pop3Client {
 
   async uidlAll(): Promise<UidlEntry[]> {
     await this.expectOk('UIDL');
-    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    const body = (await this.connection.readBodyAsBuffer(POP3_LIMITS.listing)).toString('latin1');
     return body.split('\r\n').filter(Boolean).map((line) => {
       const [number, uid] = line.split(' ');
       if (!number || !uid) throw this.protocolError('bad UIDL listing line');
@@ -127,7 +135,7 @@ export class Pop3Client {
 
   async listAll(): Promise<Array<{ number: number; size: number }>> {
     await this.expectOk('LIST');
-    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    const body = (await this.connection.readBodyAsBuffer(POP3_LIMITS.listing)).toString('latin1');
     return body.split('\r\n').filter(Boolean).map((line) => {
       const [number, size] = line.split(' ').map(Number);
       return { number: number!, size: size! };
@@ -137,14 +145,15 @@ export class Pop3Client {
   /** The header of a message (`TOP n 0`), byte for byte. */
   async top(messageNumber: number, bodyLines = 0): Promise<Buffer> {
     await this.expectOk(`TOP ${messageNumber} ${bodyLines}`);
-    return this.connection.readBodyAsBuffer();
+    return this.connection.readBodyAsBuffer(POP3_LIMITS.header);
   }
 
-  /** Streams a whole message, byte for byte, into `sink`; resolves with the byte count. */
-  async retr(messageNumber: number, sink: (chunk: Buffer) => void): Promise<number> {
+  /** Streams a whole message, byte for byte, into `sink`; resolves with the byte count. More than
+   * `ceiling` bytes ends the connection as a `protocol` failure. */
+  async retr(messageNumber: number, sink: (chunk: Buffer) => void, ceiling: number): Promise<number> {
     await this.expectOk(`RETR ${messageNumber}`);
     let bytes = 0;
-    await this.connection.readBody((chunk) => { bytes += chunk.length; sink(chunk); });
+    await this.connection.readBody((chunk) => { bytes += chunk.length; sink(chunk); }, ceiling);
     return bytes;
   }
 
@@ -171,7 +180,7 @@ export class Pop3Client {
     const status = await this.command('CAPA');
     this.capabilities = new Map();
     if (!status.ok) return; // An RFC 1939-only server: no CAPA, no extensions.
-    const body = (await this.connection.readBodyAsBuffer()).toString('latin1');
+    const body = (await this.connection.readBodyAsBuffer(POP3_LIMITS.capabilities)).toString('latin1');
     for (const line of body.split('\r\n')) {
       const [name, ...args] = line.trim().split(/\s+/);
       if (name) this.capabilities.set(name.toUpperCase(), args);
@@ -217,7 +226,7 @@ export class Pop3Client {
     });
   }
 
-  private protocolError(message: string): Error {
-    return new Error(`POP3: ${message}`);
+  private protocolError(message: string): CheckFailure {
+    return new Pop3Refusal(`POP3: ${message}`);
   }
 }

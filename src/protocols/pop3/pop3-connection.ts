@@ -3,7 +3,7 @@
 // CheckFailure, so a command in flight always settles, whatever the server does.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { CheckFailure, classifySocketError, protocolFailure } from '../check-failure.js';
 import { ConnectionEnd } from '../connection-end.js';
 import { verifyPinnedCertificate } from '../certificate.js';
 import { DotUnstuffer } from './dot-unstuffer.js';
@@ -14,7 +14,15 @@ const MAX_STATUS_LINE = 8192;
 
 type Reader =
   | { kind: 'line'; resolve: (line: Buffer) => void; reject: (error: Error) => void }
-  | { kind: 'body'; decoder: DotUnstuffer; sink: (chunk: Buffer) => void; resolve: () => void; reject: (error: Error) => void };
+  | {
+    kind: 'body'; decoder: DotUnstuffer; sink: (chunk: Buffer) => void; resolve: () => void; reject: (error: Error) => void;
+    /** Bytes this body may bring at most; one more and the connection ends as `protocol`. */
+    ceiling: number; received: number;
+  };
+
+/** Ceilings for multi-line answers: a capability list is small; a header (TOP n 0) is at most a
+ * megabyte in practice; a UIDL or LIST listing of a very large mailbox stays under 64 MB. */
+export const POP3_LIMITS = { capabilities: 64 * 1024, header: 1024 * 1024, listing: 64 * 1024 * 1024 } as const;
 
 export class Pop3Connection {
   private socket: Socket | TLSSocket;
@@ -104,15 +112,17 @@ export class Pop3Connection {
     }
   }
 
-  /** Streams a multi-line body, dot-unstuffed, into `sink` until the terminator. */
-  readBody(sink: (chunk: Buffer) => void): Promise<void> {
+  /** Streams a multi-line body, dot-unstuffed, into `sink` until the terminator; more than
+   * `ceiling` bytes (a terminator that never comes, a body far over its announced size) ends the
+   * connection as a `protocol` failure before they reach memory. */
+  readBody(sink: (chunk: Buffer) => void, ceiling: number): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.setReader({ kind: 'body', decoder: new DotUnstuffer(), sink, resolve, reject }));
+      this.setReader({ kind: 'body', decoder: new DotUnstuffer(), sink, resolve, reject, ceiling, received: 0 }));
   }
 
-  async readBodyAsBuffer(): Promise<Buffer> {
+  async readBodyAsBuffer(ceiling: number): Promise<Buffer> {
     const parts: Buffer[] = [];
-    await this.readBody((chunk) => parts.push(chunk));
+    await this.readBody((chunk) => parts.push(chunk), ceiling);
     return Buffer.concat(parts);
   }
 
@@ -176,6 +186,11 @@ export class Pop3Connection {
       } else {
         const { chunks, done, rest } = reader.decoder.push(this.received);
         this.received = rest;
+        for (const chunk of chunks) reader.received += chunk.length;
+        if (reader.received > reader.ceiling || this.received.length > reader.ceiling) {
+          this.fail(protocolFailure(`an answer longer than ${reader.ceiling} bytes`));
+          return;
+        }
         for (const chunk of chunks) reader.sink(chunk);
         if (!done) return;
         this.reader = undefined;

@@ -39,7 +39,13 @@ export class Pop3Session implements MailSession {
     }
   }
 
+  readonly canIdle = false;
+
   async close(): Promise<void> {
     await this.client.quit();
+  }
+
+  abort(): void {
+    this.client.close();
   }
 }

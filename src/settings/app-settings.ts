@@ -1,0 +1,16 @@
+// The app's own settings: owned by the core (the settings store keeps them), and the IPC contract
+// takes its schema from here rather than the other way round.
+import { z } from 'zod';
+
+export const LanguageSchema = z.enum(['system', 'en', 'zh-CN']);
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
+export const SettingsSchema = z.object({
+  defaultIntervalMinutes: z.number().min(1).max(24 * 60),
+  quietHours: z.object({ start: clockTime, end: clockTime }).nullable(),
+  startAtLogin: z.boolean(),
+  notifications: z.boolean(),
+  language: LanguageSchema,
+});
+
+export type AppSettings = z.output<typeof SettingsSchema>;
