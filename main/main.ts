@@ -13,6 +13,7 @@ import { parseAccountUrl } from '../src/account/account-url.js';
 import { createLogger, SecretRegistry } from '../src/log/redacting-logger.js';
 import { KeytarSecretStore } from '../src/secrets/keytar-secret-store.js';
 import { ConfSettingsStore } from '../src/settings/conf-settings-store.js';
+import { APP_ORIGIN, registerAppScheme, serveApp } from './app-protocol.js';
 import { openExternalSafely } from './external-link.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { showNotification } from './notifications.js';
@@ -24,6 +25,9 @@ import { MainWindow } from './window.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const ONLINE_POLL_MS = 15_000;
 
+// The page's own scheme must be known before the app is ready.
+registerAppScheme();
+
 async function run(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -31,12 +35,13 @@ async function run(): Promise<void> {
   }
   await app.whenReady();
   hardenSession(session.defaultSession);
+  serveApp(session.defaultSession, join(here, '..', 'renderer'));
 
   const secrets = new SecretRegistry();
   const logger = createLogger({ secrets, minLevel: app.isPackaged ? 'warn' : 'info', write: (line) => process.stderr.write(`${line}\n`) });
   // Settings live in the app's data dir through the core's settings port (conf, electron-store's base).
   const store = new ConfSettingsStore(app.getPath('userData'));
-  const window = new MainWindow(join(here, '..', 'renderer'), join(here, 'preload.cjs'));
+  const window = new MainWindow(join(here, 'preload.cjs'));
   let t: TFunction = await createTexts(store.appSettings().language, app.getLocale());
   // Made after the core (it needs the core's actions); the core's first tray update may come sooner.
   const shell: { tray?: TrayController } = {};
@@ -72,7 +77,7 @@ async function run(): Promise<void> {
   });
 
   registerIpc(ipcMain, createIpcHandlers(core, { openLink: openExternalSafely }),
-    trustedSender((contents) => window.isOurs(contents), window.pageUrl), (message) => logger.warn(message));
+    trustedSender((contents) => window.isOurs(contents), `${APP_ORIGIN}/`), (message) => logger.warn(message));
 
   shell.tray = new TrayController(join(here, '..', '..', 'assets'), {
     checkNow: () => core.checkNow(),

@@ -1,7 +1,6 @@
 // The window is made when asked for and destroyed when closed: a tray app keeps no renderer alive.
 import { BrowserWindow } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_PAGE_URL } from './app-protocol.js';
 import { hardenWebContents } from './security.js';
 
 export const SECURE_WEB_PREFERENCES = {
@@ -19,10 +18,10 @@ export const SECURE_WEB_PREFERENCES = {
 export class MainWindow {
   private window: BrowserWindow | undefined;
 
-  constructor(private readonly rendererDir: string, private readonly preloadFile: string) {}
+  constructor(private readonly preloadFile: string) {}
 
-  /** The page's URL: IPC from anything else is dropped. */
-  get pageUrl(): string { return pathToFileURL(join(this.rendererDir, 'index.html')).href; }
+  /** The page's URL (served by app-protocol.ts): IPC from anything else is dropped. */
+  get pageUrl(): string { return APP_PAGE_URL; }
 
   get current(): BrowserWindow | undefined { return this.window; }
 

@@ -39,12 +39,16 @@ export class CheckRunner {
 
   constructor(private readonly options: CheckRunnerOptions) {}
 
-  /** One attempt. Never throws: every failure comes back classified. */
+  /** One attempt. Never throws: every failure comes back classified. The result is reported as
+   * soon as the check is done; IDLE's set-up follows in the background, and the next attempt
+   * waits for it (it is bounded by the deadline too). */
   attempt(): Promise<AttemptResult> {
     const run = this.busy.then(() => this.attemptNow());
-    this.busy = run.catch(() => undefined);
+    this.busy = run.catch(() => undefined).then(() => this.idleStarting);
     return run;
   }
+
+  private idleStarting: Promise<void> = Promise.resolve();
 
   async close(): Promise<void> {
     this.closed = true;
@@ -75,7 +79,7 @@ export class CheckRunner {
       });
       const report = await this.checkWith(session);
       if (this.options.onPushed && session.canIdle && !this.closed) {
-        await this.startIdle(session);
+        this.idleStarting = this.startIdle(session);
       } else {
         await session.close();
       }

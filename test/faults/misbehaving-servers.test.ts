@@ -53,7 +53,7 @@ describe('POP3 misbehaviour', () => {
     ['closes right after the greeting', 'closed-by-server', { onConnect: (socket) => { socket.end('+OK hi\r\n'); } }],
     ['closes after PASS', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket, line) => (line.startsWith('PASS') ? socket.destroy() : pop3Normal(socket, line)) }],
     ['greets and never answers', 'timeout', { onConnect: pop3Greeting }],
-    ['an overlong status line', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('+OK '.padEnd(100_000, 'x')) }],
+    ['an overlong status line', 'protocol', { onConnect: pop3Greeting, onLine: (socket) => socket.write('+OK '.padEnd(100_000, 'x')) }],
     ['NUL bytes in a status line', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('+\0K\0\r\n') }],
     ['a malformed greeting', 'network', { onConnect: (socket) => socket.write('HELLO THERE\r\n') }],
     ['a malformed status line after the greeting', 'closed-by-server', { onConnect: pop3Greeting, onLine: (socket) => socket.write('MAYBE\r\n') }],
@@ -262,10 +262,33 @@ describe('streaming APPEND session: what the server says while it opens', () => 
     }
   });
 
+  it('accepts lines that end in a bare LF (a tagged OK, the greeting, an untagged answer)', async () => {
+    const server = await startScriptedServer({
+      onConnect: (socket) => socket.write('* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\n'),
+      onLine: (socket, line) => {
+        const [tag, command] = line.split(' ');
+        if (command === 'LOGIN') socket.write(`${tag} OK [CAPABILITY IMAP4rev1 LITERAL+] in\n`);
+        else if (command === 'APPEND') socket.write(`* 1 EXISTS\n${tag} OK [APPENDUID 9 3] stored\n`);
+        else if (command === 'LOGOUT') socket.end(`* BYE\n${tag} OK\n`);
+        else if (command) socket.write(`${tag} OK\n`);
+      },
+    });
+    try {
+      const started = Date.now();
+      const session = await open(server.port);
+      expect(await session.append('INBOX', Buffer.from('Subject: x\r\n\r\nbody\r\n'), [], undefined)).toEqual({ uid: 3, uidValidity: '9' });
+      await session.close();
+      // Not a deadline's worth of waiting for a CR that never comes.
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS);
+    } finally {
+      await server.close();
+    }
+  });
+
   it.each<[string, FailureReason, Handlers]>([
     ['a BYE for a greeting', 'network', { onConnect: (socket) => socket.end('* BYE too many connections\r\n') }],
-    ['an overlong greeting', 'network', { onConnect: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
-    ['an overlong answer after the greeting', 'closed-by-server', { onConnect: imapGreeting, onLine: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
+    ['an overlong greeting', 'protocol', { onConnect: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
+    ['an overlong answer after the greeting', 'protocol', { onConnect: imapGreeting, onLine: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
     ['no STARTTLS where it is required', 'tls', { onConnect: imapGreeting, onLine: imapNormal }],
     ['a refused login', 'rejected', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.write(`${line.split(' ')[0]} NO [AUTHENTICATIONFAILED] no\r\n`) : imapNormal(socket, line)) }],
   ])('%s → %s', async (name, expected, handlers) => {

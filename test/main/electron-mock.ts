@@ -9,6 +9,7 @@ export const calls = {
   notifications: [] as FakeNotification[],
   windows: [] as FakeBrowserWindow[],
   trays: [] as FakeTray[],
+  privilegedSchemes: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
 };
 
 export function resetElectronMock(): void {
@@ -17,6 +18,7 @@ export function resetElectronMock(): void {
   calls.notifications.length = 0;
   calls.windows.length = 0;
   calls.trays.length = 0;
+  calls.privilegedSchemes.length = 0;
 }
 
 export class FakeWebContents extends EventEmitter {
@@ -89,4 +91,5 @@ export const electronMock = {
   Notification: FakeNotification,
   BrowserWindow: FakeBrowserWindow,
   ipcMain: new FakeIpcMain(),
+  protocol: { registerSchemesAsPrivileged: (schemes: typeof calls.privilegedSchemes) => { calls.privilegedSchemes.push(...schemes); } },
 };

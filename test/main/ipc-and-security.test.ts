@@ -5,6 +5,7 @@ import { isSafeExternalLink, openExternalSafely } from '../../main/external-link
 import { registerIpc, trustedSender } from '../../main/ipc.js';
 import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents } from '../../main/security.js';
 import { MainWindow, SECURE_WEB_PREFERENCES } from '../../main/window.js';
+import { registerAppScheme, resolveAppFile } from '../../main/app-protocol.js';
 import { calls, FakeIpcMain, FakeWebContents, resetElectronMock } from './electron-mock.js';
 
 const APP_URL = 'file:///opt/mailbeacon/dist/renderer/index.html';
@@ -63,7 +64,8 @@ describe('window and session hardening', () => {
 
   it('windows are sandboxed, isolated, without Node, and made on demand', () => {
     expect(SECURE_WEB_PREFERENCES).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
-    const window = new MainWindow('/opt/mailbeacon/dist/renderer', '/opt/mailbeacon/dist/app/preload.cjs');
+    const window = new MainWindow('/opt/mailbeacon/dist/app/preload.cjs');
+    expect(window.pageUrl).toBe('app://mailbeacon/index.html');
     expect(calls.windows).toHaveLength(0);
     const created = window.show();
     window.show();
@@ -73,6 +75,30 @@ describe('window and session hardening', () => {
     expect(window.isOurs(created.webContents)).toBe(true);
     created.emit('closed');
     expect(window.current).toBeUndefined();
+  });
+
+  it('the page comes from app://mailbeacon/, a standard secure scheme registered before ready', () => {
+    registerAppScheme();
+    expect(calls.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+  });
+
+  it.each([
+    ['app://mailbeacon/', '/opt/r/index.html'],
+    ['app://mailbeacon/index.html', '/opt/r/index.html'],
+    ['app://mailbeacon/assets/index-abc.js', '/opt/r/assets/index-abc.js'],
+    ['app://mailbeacon/assets/a%20b.css', '/opt/r/assets/a b.css'],
+    // The URL parser clamps dot segments at the root: they cannot climb out.
+    ['app://mailbeacon/../secrets.html', '/opt/r/secrets.html'],
+    ['app://mailbeacon/%2e%2e/%2e%2e/etc/passwd.html', '/opt/r/etc/passwd.html'],
+    ['app://mailbeacon/assets/..%2f..%2fx.js', undefined],
+    ['app://mailbeacon/a%5c..%5cx.js', undefined],
+    ['app://mailbeacon/x%00.html', undefined],
+    ['app://mailbeacon/%E0%A4%A.js', undefined],
+    ['app://other/index.html', undefined],
+    ['file:///opt/r/index.html', undefined],
+    ['app://mailbeacon/preload.cjs', undefined],
+  ])('serves %s as %s and nothing outside the renderer', (url, expected) => {
+    expect(resolveAppFile('/opt/r/', url)).toBe(expected);
   });
 
   it('navigation and new windows are denied; links go out only as http(s)/mailto', async () => {

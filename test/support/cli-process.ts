@@ -1,12 +1,17 @@
 // Runs the built `mailbeacon` CLI as a real child process (black box), for one-shot commands and
 // for `watch`, whose JSON lines are read as they come.
+import { sampleProcess } from '../../bench/support/process-sampler.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // From test/support in the sources (vitest) or dist/test/support once compiled (the benchmarks).
 export const CLI = fileURLToPath(new URL(`${import.meta.url.includes('/dist/test/') ? '../../../' : '../../'}bin/mailbeacon.js`, import.meta.url));
 
-export interface CliResult { status: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>> }
+export interface CliResult {
+  status: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>>;
+  /** Wall time from spawn to exit, and the child's peak resident memory (Linux /proc, VmHWM). */
+  ms: number; peakRssBytes: number;
+}
 
 function parseEvents(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -17,14 +22,20 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, MAILBEACON_PASSWORD: '', ...options.env },
     });
+    const started = Date.now();
     let stdout = '';
     let stderr = '';
+    let peakRssBytes = 0;
+    // VmHWM is the process's own peak: sampling often enough only needs to see it before exit.
+    const sampler = setInterval(() => { peakRssBytes = Math.max(peakRssBytes, sampleProcess(child.pid!)?.peakRssBytes ?? 0); }, 20);
     child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
     child.stderr.on('data', (data: Buffer) => { stderr += data.toString(); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`mailbeacon ${args[0]} did not finish:\n${stdout}\n${stderr}`)); }, options.timeoutMs ?? 60_000);
+    child.on('exit', () => clearInterval(sampler));
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr, events: parseEvents(stdout) });
+      clearInterval(sampler);
+      resolve({ status, stdout, stderr, events: parseEvents(stdout), ms: Date.now() - started, peakRssBytes });
     });
     child.stdin.end(options.stdin ?? '');
   });

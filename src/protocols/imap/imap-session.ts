@@ -104,6 +104,13 @@ export class ImapSession implements MailSession {
     // imapflow reports a dropped socket, or its parser refusing an oversized line, as an 'error'
     // event; the awaited call then fails with a closed connection, so the cause is kept here.
     client.on('error', (error: unknown) => { errors.last = error; });
+    // The server's OK to LOGIN/AUTHENTICATE, seen as it arrives: a drop right after it (during ID,
+    // NAMESPACE, ENABLE) is after a good login, whatever imapflow's state says once it has closed.
+    let loginAccepted = false;
+    client.on('response', (response: { response?: string }) => {
+      const command = (client as unknown as { currentRequest?: { command?: string } }).currentRequest?.command?.toUpperCase();
+      if (response.response === 'OK' && (command === 'LOGIN' || command === 'AUTHENTICATE')) loginAccepted = true;
+    });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`)), options.deadlineMs);
@@ -115,11 +122,13 @@ export class ImapSession implements MailSession {
       if (streamer) streamer.maxLineLength = IMAP_LIMITS.line;
       return new ImapSession(client, options.deadlineMs, errors);
     } catch (error) {
-      client.close();
       const state = client as unknown as { greetingReceived?: boolean; authenticated?: unknown };
-      throw error instanceof CheckFailure ? error : classifyImapError(error, {
-        greeted: state.greetingReceived === true, afterLogin: Boolean(state.authenticated), streamError: errors.last,
-      });
+      const greeted = state.greetingReceived === true;
+      const afterLogin = loginAccepted || Boolean(state.authenticated);
+      client.close();
+      // An 'error' event (the parser's reason) may follow the rejection it caused by a tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      throw error instanceof CheckFailure ? error : classifyImapError(error, { greeted, afterLogin, streamError: errors.last });
     } finally {
       clearTimeout(timer);
     }
@@ -148,6 +157,7 @@ export class ImapSession implements MailSession {
 
   /** Runs one step under the session's deadline; on expiry the connection is dropped. */
   async bounded<T>(work: Promise<T>, what: string): Promise<T> {
+    this.errors.last = undefined; // a cause seen during an earlier step is not this step's
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
     const deadline = new Promise<never>((_, reject) => {
@@ -162,6 +172,8 @@ export class ImapSession implements MailSession {
       return await Promise.race([work, deadline]);
     } catch (error) {
       if (timedOut) throw new CheckFailure('timeout', `the server did not answer ${what} within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true });
+      // An 'error' event (the parser's reason) may follow the rejection it caused by a tick.
+      await new Promise((resolve) => setImmediate(resolve));
       throw this.failure(error);
     } finally {
       clearTimeout(timer);
@@ -240,7 +252,11 @@ export class ImapSession implements MailSession {
   private async readInbox(previous: Extract<DetectionState, { protocol: 'imap' }> | undefined): Promise<MailboxReport> {
     // STATUS costs one round trip and does not select: the whole "no new mail" check.
     const status = await this.client.status('INBOX', { messages: true, uidNext: true, uidValidity: true, unseen: true });
-    if (!status) throw new CheckFailure('closed-by-server', 'the server did not report the INBOX status', { afterLogin: true });
+    if (!status) {
+      // imapflow answers `false` for a refused STATUS and for a connection that failed under it.
+      await new Promise((resolve) => setImmediate(resolve));
+      throw this.errors.last ? this.failure(this.errors.last) : new CheckFailure('closed-by-server', 'the server did not report the INBOX status', { afterLogin: true });
+    }
     const state: DetectionState = {
       protocol: 'imap',
       uidValidity: String(status.uidValidity ?? ''),

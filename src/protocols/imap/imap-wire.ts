@@ -4,7 +4,7 @@
 // large message goes out in bounded pieces. Every socket event ends in a classified CheckFailure.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
-import { CheckFailure, classifySocketError } from '../check-failure.js';
+import { CheckFailure, classifySocketError, protocolFailure } from '../check-failure.js';
 import { ConnectionEnd } from '../connection-end.js';
 
 /** Longest response line accepted (with its literals): APPEND and login answers are short. */
@@ -97,25 +97,28 @@ export class ImapWire {
     if (!this.waiting) return;
     let searchFrom = 0;
     for (;;) {
-      const end = this.received.indexOf('\r\n', searchFrom, 'latin1');
-      if (end === -1) break;
+      // A line ends at LF; the CR before it is optional: some servers end lines (the tagged OK of
+      // AUTHENTICATE, say) with a bare LF, which is unambiguous and costs nothing to accept.
+      const lf = this.received.indexOf(0x0a, searchFrom);
+      if (lf === -1) break;
+      const end = lf > searchFrom && this.received[lf - 1] === 0x0d ? lf - 1 : lf;
       const literal = /\{(\d{1,9})\+?\}$/.exec(this.received.toString('latin1', searchFrom, end));
       if (!literal) {
         const line = this.received.toString('latin1', 0, end);
-        this.received = this.received.subarray(end + 2);
+        this.received = this.received.subarray(lf + 1);
         const waiting = this.waiting;
         this.waiting = undefined;
         waiting.resolve(line);
         return;
       }
       // The literal's bytes and the rest of the line follow: wait for all of it.
-      const literalEnd = end + 2 + Number(literal[1]);
+      const literalEnd = lf + 1 + Number(literal[1]);
       if (this.received.length < literalEnd) break;
       searchFrom = literalEnd;
       if (literalEnd > MAX_RESPONSE_LINE) break;
     }
     if (this.received.length > MAX_RESPONSE_LINE) {
-      this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the server sent an overlong response line'));
+      this.fail(protocolFailure(`a response line over ${MAX_RESPONSE_LINE} bytes`));
     }
   }
 

@@ -175,7 +175,7 @@ export class Pop3Connection {
         const end = this.received.indexOf(0x0a);
         if (end === -1) {
           if (this.received.length > MAX_STATUS_LINE) {
-            this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the server sent an overlong status line'));
+            this.fail(protocolFailure(`a status line over ${MAX_STATUS_LINE} bytes`));
           }
           return;
         }
