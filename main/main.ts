@@ -80,7 +80,8 @@ async function run(): Promise<void> {
     trustedSender((contents) => window.isOurs(contents), `${APP_ORIGIN}/`), (message) => logger.warn(message));
 
   shell.tray = new TrayController(join(here, '..', '..', 'assets'), {
-    checkNow: () => core.checkNow(),
+    checkNow: () => { core.checkNow(); },
+    enterPassword: (url) => { window.show(); core.askForCredentials(url); },
     pause: (url) => core.pause(url),
     resume: (url) => core.resume(url),
     open: () => window.show(),

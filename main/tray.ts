@@ -9,6 +9,8 @@ import type { TrayState } from '../src/login-control/login-control.js';
 
 export interface TrayActions {
   checkNow(): void;
+  /** Opens the window with the password question of this account. */
+  enterPassword(url: string): void;
   pause(url?: string): void;
   resume(url?: string): void;
   open(): void;
@@ -41,7 +43,12 @@ export function trayMenuTemplate(summary: TraySummary, actions: TrayActions, t: 
   const perAccount: MenuItemConstructorOptions[] = summary.accounts.map((account) => account.state === 'paused'
     ? { label: t('tray.resumeOne', { user: account.user }), click: () => actions.resume(account.url) }
     : { label: t('tray.pauseOne', { user: account.user }), click: () => actions.pause(account.url) });
+  // A question put away with "Not now" always has its way back here.
+  const passwords: MenuItemConstructorOptions[] = summary.accounts.filter((account) => account.state === 'needs-password')
+    .map((account) => ({ label: t('tray.enterPassword', { user: account.user }), click: () => actions.enterPassword(account.url) }));
   return [
+    ...passwords,
+    ...(passwords.length > 0 ? [{ type: 'separator' as const }] : []),
     { label: t('tray.checkNow'), click: () => actions.checkNow(), enabled: summary.accounts.length > 0 && !allPaused },
     allPaused ? { label: t('tray.resumeAll'), click: () => actions.resume() } : { label: t('tray.pauseAll'), click: () => actions.pause(), enabled: summary.accounts.length > 0 },
     ...(perAccount.length > 1 ? [{ type: 'separator' as const }, ...perAccount] : []),

@@ -4,7 +4,7 @@
 // Electron shell and the browser-test bridge drive exactly this code.
 import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import type {
-  AccountInput, AccountView, AppSettings, MigrationPlanView, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
+  AccountInput, AccountView, AppSettings, CheckNowResult, MigrationPlanView, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
 } from '../ipc/contract.js';
 import type { Logger } from '../log/redacting-logger.js';
 import type { TrayState } from '../login-control/login-control.js';
@@ -149,7 +149,37 @@ export class AppCore {
     return { ok: false, reason: failure.reason, message: failure.message, ...(failure.certificate ? { certificate: failure.certificate } : {}) };
   }
 
-  checkNow(url?: string): void { for (const runtime of this.targets(url)) runtime.account.checkNow(); }
+  /**
+   * "Check now". An account waiting for a password gets the question again (a login with the
+   * refused one cannot help); inside the lockout guard's window the check waits for the guard and
+   * the answer says until when, unless `force` ("Try now anyway").
+   */
+  checkNow(url?: string, force = false): CheckNowResult {
+    if (url === undefined) {
+      for (const runtime of this.accounts.values()) runtime.account.checkNow();
+      return { loginAllowedAt: null, askedForPassword: false };
+    }
+    const runtime = this.runtime(url);
+    if (runtime.account.memory.awaitingCredentials) {
+      this.askForCredentials(url);
+      return { loginAllowedAt: null, askedForPassword: true };
+    }
+    if (force) {
+      runtime.account.checkNowAnyway();
+      return { loginAllowedAt: null, askedForPassword: false };
+    }
+    runtime.account.checkNow();
+    return { loginAllowedAt: runtime.account.loginAllowedAt(), askedForPassword: false };
+  }
+
+  /** The way back to a question put away with "Not now": the card's button, the tray's item. */
+  askForCredentials(url: string): void {
+    const runtime = this.runtime(url);
+    if (!runtime.account.memory.awaitingCredentials) throw new AppCoreError('this account is not waiting for a password');
+    const message = runtime.lastFailure?.message ?? 'the saved password is not accepted';
+    this.pendingCredentials.set(url, message);
+    this.deps.push('credentials-needed', { url, message });
+  }
   pause(url?: string): void { for (const runtime of this.targets(url)) { runtime.account.pause(); this.changed(runtime); } }
   resume(url?: string): void { for (const runtime of this.targets(url)) { runtime.account.resume(); this.changed(runtime); } }
   /** The OS says the network is back, or the machine woke from sleep. */
@@ -164,7 +194,8 @@ export class AppCore {
     runtime.account.credentialsReplaced();
   }
 
-  /** "Cancel": the question is put away; polling goes on at the growing interval. */
+  /** "Not now": the question is put away, the account stays in needs-password with its way back
+   * (the card's button, the tray's item, "Check now"); polling goes on at the guard's pace. */
   dismissCredentials(url: string): void {
     this.pendingCredentials.delete(url);
   }

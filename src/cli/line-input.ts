@@ -54,3 +54,16 @@ export function promptHidden(question: string): Promise<string | undefined> {
     rl.once('close', () => resolve(undefined));
   });
 }
+
+/** A yes/no question on the terminal; without a terminal the answer is no. */
+export function confirmOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      resolve(/^y(es)?$/i.test(answer.trim()));
+      rl.close();
+    });
+    rl.once('close', () => resolve(false));
+  });
+}

@@ -4,11 +4,12 @@ import { KeytarSecretStore, KeychainUnavailableError } from '../secrets/keytar-s
 import type { Environment } from './account-context.js';
 import { accountsAdd, accountsList, accountsRemove } from './commands/accounts.js';
 import { checkCommand } from './commands/check.js';
+import { trustCommand } from './commands/trust.js';
 import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
 import { watchAllCommand } from './commands/watch-all.js';
 import { EXIT } from './exit-codes.js';
-import { LineInput } from './line-input.js';
+import { confirmOnTerminal, LineInput } from './line-input.js';
 import { UsageError } from './usage-error.js';
 import { AccountUrlError } from '../account/account-url.js';
 import { VERSION } from '../version.js';
@@ -20,6 +21,7 @@ export const USAGE = `usage:
   mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--state DIR]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
+  mailbeacon trust URL [--fingerprint sha256:HEX] [--state DIR] [--json]
   mailbeacon migrate --from URL --to URL [--ca FILE] [--from-password-env NAME] [--to-password-env NAME]
                      [--state DIR] [--dry-run] [--json]
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
@@ -43,6 +45,8 @@ const OPTIONS = {
   all: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   'backoff-base': { type: 'string' },
+  fingerprint: { type: 'string' },
+  'no-verify': { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -52,7 +56,8 @@ type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<string, OptionName[]> = {
   check: ['ca', 'password-stdin', 'state', 'json', 'force', 'backoff-base'],
   watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all', 'backoff-base'],
-  'accounts add': ['ca', 'password-stdin', 'state', 'interval'],
+  'accounts add': ['ca', 'password-stdin', 'state', 'interval', 'no-verify', 'json'],
+  trust: ['fingerprint', 'state', 'json'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
   migrate: ['from', 'to', 'ca', 'from-password-env', 'to-password-env', 'state', 'dry-run', 'json'],
@@ -76,7 +81,7 @@ function parseBackoffBase(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-const COMMANDS = ['check', 'watch', 'accounts', 'migrate'];
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust'];
 
 /** The known command nearest to what was typed (at most two edits away), for "did you mean". */
 export function nearestCommand(typed: string): string | undefined {
@@ -165,7 +170,8 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   switch (command) {
     case 'check': return checkCommand({ ...common, json: values.json, force: values.force, backoffBaseMs }, environment, write);
     case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
-    case 'accounts add': return accountsAdd({ ...common, intervalSeconds }, environment, write);
+    case 'accounts add': return accountsAdd({ ...common, intervalSeconds, verify: !values['no-verify'], json: values.json }, environment, write);
+    case 'trust': return trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
     case 'accounts list': return accountsList({ stateDir: values.state, json: values.json }, write);
     default: return accountsRemove(common, environment, write);
   }

@@ -29,6 +29,9 @@ const en = {
     never: 'never', notScheduled: 'not scheduled', checkNow: 'Check now', pause: 'Pause', resume: 'Resume',
     edit: 'Edit', remove: 'Remove', confirmRemove: 'Remove {{user}}? Its saved password is deleted from the keychain.',
     inMinutes: 'in {{count}} min', inSeconds: 'in {{count}} s', ago: '{{time}}',
+    enterPassword: 'Enter password',
+    deferred: 'To keep the account from being locked, the next login is at {{time}} ({{count}} failed in a row).',
+    tryAnyway: 'Try now anyway', tryAnywayRisk: 'Another refused login brings a lockout closer.',
   },
   form: {
     addTitle: 'Add account', editTitle: 'Edit account', user: 'Address or user name', password: 'Password',
@@ -71,7 +74,7 @@ const en = {
     progressLabel: 'Migration progress',
   },
   tray: {
-    checkNow: 'Check now', pauseAll: 'Pause all', resumeAll: 'Resume all', pauseOne: 'Pause {{user}}', resumeOne: 'Resume {{user}}',
+    checkNow: 'Check now', enterPassword: 'Enter password for {{user}}…', pauseAll: 'Pause all', resumeAll: 'Resume all', pauseOne: 'Pause {{user}}', resumeOne: 'Resume {{user}}',
     open: 'Open Mailbeacon', quit: 'Quit', tooltipLine: '{{user}}: {{state}}, {{next}}', unread: '{{count}} unread',
   },
   notify: {
@@ -102,6 +105,9 @@ const zhCN: Strings = {
     never: '从未', notScheduled: '未安排', checkNow: '立即检查', pause: '暂停', resume: '恢复',
     edit: '编辑', remove: '删除', confirmRemove: '删除 {{user}}？其保存的密码将从钥匙串中删除。',
     inMinutes: '{{count}} 分钟后', inSeconds: '{{count}} 秒后', ago: '{{time}}',
+    enterPassword: '输入密码',
+    deferred: '为避免账户被锁定，下次登录时间为 {{time}}（已连续失败 {{count}} 次）。',
+    tryAnyway: '仍然立即尝试', tryAnywayRisk: '再次登录失败会使账户更接近被锁定。',
   },
   form: {
     addTitle: '添加账户', editTitle: '编辑账户', user: '邮箱地址或用户名', password: '密码',
@@ -144,7 +150,7 @@ const zhCN: Strings = {
     progressLabel: '迁移进度',
   },
   tray: {
-    checkNow: '立即检查', pauseAll: '全部暂停', resumeAll: '全部恢复', pauseOne: '暂停 {{user}}', resumeOne: '恢复 {{user}}',
+    checkNow: '立即检查', enterPassword: '输入 {{user}} 的密码…', pauseAll: '全部暂停', resumeAll: '全部恢复', pauseOne: '暂停 {{user}}', resumeOne: '恢复 {{user}}',
     open: '打开 Mailbeacon', quit: '退出', tooltipLine: '{{user}}：{{state}}，{{next}}', unread: '{{count}} 封未读',
   },
   notify: {

@@ -14,6 +14,7 @@ export const apiMethods = {
   resume: 'accounts:resume',
   submitCredentials: 'credentials:submit',
   dismissCredentials: 'credentials:dismiss',
+  askForCredentials: 'credentials:ask',
   trustCertificate: 'certificates:trust',
   dismissCertificate: 'certificates:dismiss',
   getPending: 'pending:get',

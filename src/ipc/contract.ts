@@ -124,11 +124,20 @@ export const invokeContract = {
   },
   'accounts:remove': { request: target, response: nothing },
   'accounts:test': { request: AccountInputSchema, response: TestResultSchema },
-  'accounts:check-now': { request: optionalTarget, response: nothing },
+  'accounts:check-now': {
+    request: z.object({ url: z.string().min(1).optional(), force: z.boolean().optional() }),
+    response: z.object({
+      /** When the lockout guard allows the next login (epoch ms), if it holds this check back. */
+      loginAllowedAt: z.number().nullable(),
+      /** The account waits for a password: the question was asked again instead. */
+      askedForPassword: z.boolean(),
+    }),
+  },
   'accounts:pause': { request: optionalTarget, response: nothing },
   'accounts:resume': { request: optionalTarget, response: nothing },
   'credentials:submit': { request: z.object({ url: z.string().min(1), password: z.string().min(1).max(1024) }), response: nothing },
   'credentials:dismiss': { request: target, response: nothing },
+  'credentials:ask': { request: target, response: nothing },
   'certificates:trust': { request: z.object({ url: z.string().min(1), fingerprint256: CertificateSchema.shape.fingerprint256 }), response: nothing },
   'certificates:dismiss': { request: target, response: nothing },
   'pending:get': { request: nothing, response: PendingSchema },
@@ -165,6 +174,7 @@ export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeContrac
 export type PushOf<C extends PushChannel> = z.output<(typeof pushContract)[C]>;
 
 export type AccountInput = z.output<typeof AccountInputSchema>;
+export type CheckNowResult = ResponseOf<'accounts:check-now'>;
 export type AccountView = z.output<typeof AccountViewSchema>;
 export type TestResult = z.output<typeof TestResultSchema>;
 export type Pending = z.output<typeof PendingSchema>;

@@ -151,6 +151,13 @@ export class LoginControl {
     return this.decide(Math.max(0, this.earliestLoginAt() - this.deps.now()), false);
   }
 
+  /** The user insists ("Try now anyway" after being told when the guard allows the next login). */
+  tryNowAnyway(): Decision {
+    if (this.memory.paused) return this.decide(null, false);
+    this.memory.networkFailures = 0;
+    return this.decide(0, false);
+  }
+
   pause(): Decision {
     this.memory.paused = true;
     return this.decide(null, false);

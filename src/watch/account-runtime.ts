@@ -82,7 +82,10 @@ export class AccountRuntime {
   start(): void { this.watcher.start(); }
   /** One attempt now (even inside the guard's window: the caller decided), nothing scheduled after. */
   runOnce(): Promise<void> { return this.watcher.runOnce(); }
+  /** New credentials from a one-shot command: tried now, once. */
+  runOnceWithNewCredentials(): Promise<void> { return this.watcher.runOnceWithNewCredentials(); }
   checkNow(): void { this.watcher.checkNow(); }
+  checkNowAnyway(): void { this.watcher.checkNowAnyway(); }
   networkRestored(): void { this.watcher.networkRestored(); }
   pause(): void { this.watcher.pause(); }
   resume(): void { this.watcher.resume(); }

@@ -51,12 +51,22 @@ export class AccountWatcher {
     this.stop();
   }
 
+  /** New credentials given with a one-shot command (`accounts add`): tried now, once, whatever the
+   * lockout guard's window; nothing scheduled after. */
+  async runOnceWithNewCredentials(): Promise<void> {
+    this.credentialsGeneration += 1;
+    this.control.credentialsReplaced();
+    await this.runOnce();
+  }
+
   stop(): void {
     this.stopped = true;
     this.clearTimer();
   }
 
   checkNow(): void { this.apply(this.control.wake()); }
+  /** "Try now anyway": a login now, inside the guard's window; the user was told the risk. */
+  checkNowAnyway(): void { this.apply(this.control.tryNowAnyway()); }
   /** The OS says the network is back, or the machine woke from sleep. */
   networkRestored(): void { this.apply(this.control.wake()); }
   pause(): void { this.apply(this.control.pause()); }

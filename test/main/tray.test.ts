@@ -27,17 +27,17 @@ describe('tray', () => {
     expect(summariseTray([{ ...accounts[0]!, state: 'error' }, { ...accounts[0]!, state: 'paused' }]).state).toBe('error');
   });
 
-  it('offers check now, pause/resume all and per account, open and quit', async () => {
+  it('offers the way back to a password question, check now, pause/resume all and per account, open and quit', async () => {
     const t = await createTexts('zh-CN', 'en-US');
     const done: string[] = [];
     const actions = {
-      checkNow: () => done.push('check'), pause: (url?: string) => done.push(`pause ${url ?? 'all'}`),
+      checkNow: () => done.push('check'), enterPassword: (url: string) => done.push(`password ${url}`), pause: (url?: string) => done.push(`pause ${url ?? 'all'}`),
       resume: (url?: string) => done.push(`resume ${url ?? 'all'}`), open: () => done.push('open'), quit: () => done.push('quit'),
     };
     const menu = trayMenuTemplate(summariseTray(accounts), actions, t);
-    expect(menu.filter((item) => item.label).map((item) => item.label)).toEqual(['立即检查', '全部暂停', '暂停 a', '暂停 b', '打开 Mailbeacon', '退出']);
+    expect(menu.filter((item) => item.label).map((item) => item.label)).toEqual(['输入 b 的密码…', '立即检查', '全部暂停', '暂停 a', '暂停 b', '打开 Mailbeacon', '退出']);
     for (const item of menu) (item.click as (() => void) | undefined)?.();
-    expect(done).toEqual(['check', 'pause all', 'pause imaps://a@h:993', 'pause pop3s://b@h:995', 'open', 'quit']);
+    expect(done).toEqual(['password pop3s://b@h:995', 'check', 'pause all', 'pause imaps://a@h:993', 'pause pop3s://b@h:995', 'open', 'quit']);
     const paused = trayMenuTemplate(summariseTray(accounts.map((a) => ({ ...a, state: 'paused' as const }))), actions, t);
     expect(paused[0]).toMatchObject({ enabled: false });
     expect(paused[1]!.label).toBe('全部恢复');
@@ -45,7 +45,7 @@ describe('tray', () => {
 
   it('TrayController puts the state icon, tooltip, badge and menu on the real tray', async () => {
     const t = await createTexts('en', 'en-US');
-    const controller = new TrayController('/assets', { checkNow() {}, pause() {}, resume() {}, open() {}, quit() {} }, t);
+    const controller = new TrayController('/assets', { checkNow() {}, enterPassword() {}, pause() {}, resume() {}, open() {}, quit() {} }, t);
     controller.update(summariseTray(accounts), 0);
     const tray = calls.trays[0]!;
     expect(tray.image).toEqual({ path: `/assets/${trayIconFile('needs-password', process.platform)}` });

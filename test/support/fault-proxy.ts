@@ -20,7 +20,8 @@ export class FaultProxy {
   port = 0;
   connections = 0;
 
-  constructor(private readonly targetPort: number) {}
+  /** Where new connections go; a test may point it elsewhere (another server, another certificate). */
+  constructor(public targetPort: number) {}
 
   async start(): Promise<this> {
     this.server = createServer((client) => this.accept(client));

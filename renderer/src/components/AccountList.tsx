@@ -20,7 +20,16 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
   const { t, i18n } = useTranslation();
   const now = useNow();
   const [error, setError] = useState('');
+  /** Accounts whose "Check now" the lockout guard holds back, with when it allows the next login. */
+  const [deferred, setDeferred] = useState<Record<string, number>>({});
   const act = (run: () => Promise<unknown>) => { setError(''); run().catch((e: unknown) => setError(errorText(e))); };
+  const checkNow = (url: string, force: boolean) => act(async () => {
+    const result = await api.checkNow({ url, force });
+    setDeferred((current) => {
+      const { [url]: _dropped, ...rest } = current;
+      return result.loginAllowedAt === null ? rest : { ...rest, [url]: result.loginAllowedAt };
+    });
+  });
 
   return (
     <section aria-labelledby="accounts-heading">
@@ -48,8 +57,19 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
             {account.lastFailure && (
               <p className="reason" data-testid="account-reason">{t(`reason.${account.lastFailure.reason}`)}</p>
             )}
+            {deferred[account.url] !== undefined && deferred[account.url]! > now && account.state !== 'ok' && (
+              <div className="deferred" role="status" data-testid="account-deferred">
+                <p>{t('accounts.deferred', { time: clockTime(deferred[account.url]!, i18n.language, t), count: account.consecutiveFailures })}</p>
+                <button type="button" title={t('accounts.tryAnywayRisk')} onClick={() => checkNow(account.url, true)}>{t('accounts.tryAnyway')}</button>
+              </div>
+            )}
             <div className="actions">
-              <button type="button" onClick={() => act(() => api.checkNow({ url: account.url }))} disabled={account.paused}>{t('accounts.checkNow')}</button>
+              {account.state === 'needs-password' && (
+                <button type="button" className="primary" data-testid="enter-password" onClick={() => act(() => api.askForCredentials({ url: account.url }))}>
+                  {t('accounts.enterPassword')}
+                </button>
+              )}
+              <button type="button" onClick={() => checkNow(account.url, false)} disabled={account.paused}>{t('accounts.checkNow')}</button>
               {account.paused
                 ? <button type="button" onClick={() => act(() => api.resume({ url: account.url }))}>{t('accounts.resume')}</button>
                 : <button type="button" onClick={() => act(() => api.pause({ url: account.url }))}>{t('accounts.pause')}</button>}

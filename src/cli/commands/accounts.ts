@@ -1,10 +1,17 @@
 import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js';
-import { openStore, readCaFile, type Environment } from '../account-context.js';
+import type { CheckFailure } from '../../protocols/check-failure.js';
+import { realTimers } from '../../protocols/deadline.js';
+import { accountContext, openStore, readCaFile, type Environment } from '../account-context.js';
+import { exitCodeFor } from '../exit-codes.js';
 import { promptHidden } from '../line-input.js';
 import { UsageError } from '../usage-error.js';
+import { presentAccount } from './run-account.js';
 
 export async function accountsAdd(
-  args: { url: string; caFile?: string | undefined; passwordStdin: boolean; stateDir?: string | undefined; intervalSeconds?: number | undefined },
+  args: {
+    url: string; caFile?: string | undefined; passwordStdin: boolean; stateDir?: string | undefined; intervalSeconds?: number | undefined;
+    verify: boolean; json: boolean;
+  },
   environment: Environment,
   write: (line: string) => void,
 ): Promise<number> {
@@ -21,10 +28,29 @@ export async function accountsAdd(
     password = await promptHidden(`Password for ${url}: `);
   }
   if (!password) throw new UsageError('no password: use --password-stdin, MAILBEACON_PASSWORD, or type it at the prompt');
+  if (args.verify) {
+    // Tried before anything is saved (new credentials are tried at once, whatever the lockout
+    // guard's window): a mistyped password is never saved, and a good one resets the guard.
+    const context = accountContext({ url, caFile: args.caFile, passwordStdin: false, stateDir: args.stateDir }, environment, store);
+    context.registry.add(password);
+    let failure: Pick<CheckFailure, 'reason' | 'message' | 'afterLogin'> | undefined;
+    const runtime = presentAccount({
+      context, readPassword: async () => password!, json: args.json, write: () => undefined, timers: realTimers, idle: false,
+      onEvent: (event) => { if (event.event === 'login-failed') failure = event; },
+    });
+    await runtime.runOnceWithNewCredentials();
+    await runtime.stop();
+    if (failure) {
+      const hint = failure.reason === 'tls' ? ` (trust it with "mailbeacon trust ${url}", or give its CA with --ca)` : '';
+      environment.writeError(`mailbeacon: ${url}: not saved: ${failure.message}${hint} (--no-verify saves without trying)`);
+      return exitCodeFor(failure.reason, failure.afterLogin);
+    }
+  }
   // Keychain first: an account is never saved without its password in place.
   await environment.secrets.setPassword(url, password);
   store.saveAccount({ url, ...(ca ? { ca } : {}), ...(args.intervalSeconds ? { intervalSeconds: args.intervalSeconds } : {}) });
-  write(`saved ${url} (password in the OS keychain)`);
+  write(args.json ? JSON.stringify({ event: 'saved', account: url, verified: args.verify })
+    : `saved ${url} (password in the OS keychain${args.verify ? '; the login worked' : ''})`);
   return 0;
 }
 
