@@ -26,8 +26,10 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
   const checkNow = (url: string, force: boolean) => act(async () => {
     const result = await api.checkNow({ url, force });
     setDeferred((current) => {
-      const { [url]: _dropped, ...rest } = current;
-      return result.loginAllowedAt === null ? rest : { ...rest, [url]: result.loginAllowedAt };
+      const next = { ...current };
+      if (result.loginAllowedAt === null) delete next[url];
+      else next[url] = result.loginAllowedAt;
+      return next;
     });
   });
 
