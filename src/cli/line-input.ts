@@ -67,3 +67,27 @@ export function confirmOnTerminal(question: string): Promise<boolean> {
     rl.once('close', () => resolve(false));
   });
 }
+
+/**
+ * While `watch` runs on a terminal, whatever is typed between questions is neither echoed nor kept
+ * (someone typing a password before the prompt appears must not see it printed in clear); Ctrl-C
+ * still stops the watch. Returns the undo.
+ */
+export function muteTerminal(): { restore: () => void; resume: () => void } {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return { restore: () => undefined, resume: () => undefined };
+  const onData = (data: Buffer): void => {
+    if (data.includes(0x03)) process.kill(process.pid, 'SIGINT');
+  };
+  const mute = (): void => {
+    stdin.setRawMode(true);
+    stdin.resume();
+  };
+  stdin.on('data', onData);
+  mute();
+  return {
+    restore: () => { stdin.off('data', onData); stdin.setRawMode(false); stdin.pause(); },
+    // A prompt (readline) turns raw mode off when it closes: back to mute after each question.
+    resume: mute,
+  };
+}

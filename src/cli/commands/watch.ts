@@ -1,5 +1,5 @@
 import { accountContext, initialPassword, type CommonArgs, type Environment } from '../account-context.js';
-import { promptHidden } from '../line-input.js';
+import { muteTerminal, promptHidden } from '../line-input.js';
 import { EXIT } from '../exit-codes.js';
 import { intervalFor, presentAccount } from './run-account.js';
 import { liveTimers, watchLoop } from './watch-loop.js';
@@ -19,6 +19,7 @@ export async function watchCommand(
   const password = { current: await initialPassword(args, context, environment) };
   const loop = watchLoop();
   const canAsk = args.passwordStdin || process.stdin.isTTY === true;
+  const terminal = args.passwordStdin ? undefined : muteTerminal();
   let asking = false;
   let askAgain = false;
 
@@ -28,6 +29,7 @@ export async function watchCommand(
     askAgain = false;
     try {
       const next = args.passwordStdin ? await environment.input().next() : await promptHidden(`New password for ${context.url}: `);
+      terminal?.resume();
       if (next === undefined) return; // stdin ended: nothing more can be asked; keep backing off
       if (next === '') { askAgain = true; return; }
       context.registry.add(next);
@@ -61,5 +63,9 @@ export async function watchCommand(
       }
     },
   });
-  return loop.run([runtime]);
+  try {
+    return await loop.run([runtime]);
+  } finally {
+    terminal?.restore();
+  }
 }
