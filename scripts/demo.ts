@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   if (!interactive) child.stdin?.write(`${FIRST_PASSWORD}\n`);
   child.stdout?.on('data', (data: Buffer) => {
     process.stdout.write(data);
-    if (!interactive && data.toString().includes('no longer accepted')) {
+    if (!interactive && data.toString().includes('password is not accepted')) {
       say(`(no terminal: typing "${NEW_PASSWORD}" for you in 12 s)`);
       setTimeout(() => child.stdin?.write(`${NEW_PASSWORD}\n`), 12_000);
     }

@@ -5,6 +5,7 @@ import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../acco
 import { createLogger, SecretRegistry, type Logger, type LogLevel } from '../log/redacting-logger.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { KeychainUnavailableError } from '../secrets/keytar-secret-store.js';
+import { CheckFailure } from '../protocols/check-failure.js';
 import { ConfSettingsStore } from '../settings/conf-settings-store.js';
 import type { SavedAccount } from '../settings/settings-store.js';
 import type { LineInput } from './line-input.js';
@@ -103,7 +104,7 @@ export async function initialPassword(args: CommonArgs, context: AccountContext,
       throw new UsageError(`no password given and ${error.message}; use --password-stdin or MAILBEACON_PASSWORD`);
     }
     if (password === undefined) {
-      throw new UsageError(`no password for ${context.url}: use --password-stdin, MAILBEACON_PASSWORD, or save it with "mailbeacon accounts add"`);
+      throw new CheckFailure('credentials-missing', `no password for ${context.url}: use --password-stdin, MAILBEACON_PASSWORD, or save it with "mailbeacon accounts add"`);
     }
   }
   context.registry.add(password);

@@ -8,7 +8,8 @@ import { trustCommand } from './commands/trust.js';
 import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
 import { watchAllCommand } from './commands/watch-all.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { CheckFailure } from '../protocols/check-failure.js';
 import { confirmOnTerminal, LineInput } from './line-input.js';
 import { UsageError } from './usage-error.js';
 import { AccountUrlError } from '../account/account-url.js';
@@ -106,7 +107,7 @@ export function nearestCommand(typed: string): string | undefined {
 function optionError(error: Error): UsageError {
   const unknown = /Unknown option '([^']+)'/.exec(error.message);
   if (unknown) return new UsageError(`unknown option ${unknown[1]} (see "mailbeacon --help")`);
-  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(error.message);
+  const missing = /Option '([^']+?)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(error.message);
   if (missing) return new UsageError(`${missing[1]!.split(',').pop()!.trim()} needs a value (see "mailbeacon --help")`);
   return new UsageError(`${error.message.split('.')[0]} (see "mailbeacon --help")`);
 }
@@ -200,6 +201,11 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     if (error instanceof UsageError || error instanceof KeychainUnavailableError || error instanceof AccountUrlError) {
       environment.writeError(`mailbeacon: ${error.message}`);
       return EXIT.usage;
+    }
+    if (error instanceof CheckFailure) {
+      // A failure of ours with its class, before any connection (no password to send, say).
+      environment.writeError(`mailbeacon: ${error.message}`);
+      return exitCodeFor(error.reason, error.afterLogin);
     }
     // Unexpected: our bug. Report the kind and message only (never a stack that might hold arguments).
     environment.writeError(`mailbeacon: internal error: ${(error as Error).message}`);

@@ -22,7 +22,17 @@ export class ImapSource implements SourceSession {
 
   private get client(): ImapSession['client'] { return this.session.client; }
 
+  /** Every message of every selectable folder; failures come back classified (a long listing is
+   * bounded by the no-progress timeout rather than one deadline). */
   async list(): Promise<SourceMessage[]> {
+    try {
+      return await this.listAll();
+    } catch (error) {
+      throw this.session.failure(error);
+    }
+  }
+
+  private async listAll(): Promise<SourceMessage[]> {
     const folders = await this.client.list();
     this.folders = folders
       // IMAP attributes are case-insensitive: servers send \Noselect, \NoSelect, \NOSELECT.

@@ -86,7 +86,7 @@ export class ImapTarget {
   }
 
   async uidValidity(path: string): Promise<string> {
-    const status = await this.client.status(path, { uidValidity: true });
+    const status = await this.session.bounded(this.client.status(path, { uidValidity: true }), `the status of ${path}`);
     return String(status ? status.uidValidity : '');
   }
 
@@ -113,7 +113,7 @@ export class ImapTarget {
       if (failure.responseStatus === 'NO' || failure.responseStatus === 'BAD' || failure.serverResponseCode === 'APPENDLIMIT') {
         throw new AppendRefused(failure.responseText || failure.message || 'refused');
       }
-      throw error;
+      throw this.session.failure(error);
     }
   }
 
@@ -142,6 +142,10 @@ export class ImapTarget {
   /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */
   async findCopies(path: string, probe: CopyProbe): Promise<number[]> {
     if (!this.known.has(path)) return [];
+    return this.session.bounded(this.searchCopies(path, probe), `a search in ${path}`);
+  }
+
+  private async searchCopies(path: string, probe: CopyProbe): Promise<number[]> {
     const lock = await this.client.getMailboxLock(path);
     try {
       const query = probe.trace ? { header: { [probe.trace.name]: probe.trace.value } }

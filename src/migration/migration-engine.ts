@@ -70,10 +70,7 @@ export function tracePrefix(message: SourceMessage, options: MigrationOptions, s
  * certificate, a name that does not exist, a missing password or our own bug will not mend by
  * reconnecting. */
 function isConnectionLoss(error: unknown): boolean {
-  if (error instanceof CheckFailure) return ['closed-by-server', 'network', 'timeout', 'protocol'].includes(error.reason);
-  const code = (error as { code?: string }).code;
-  return code === 'NoConnection' || code === 'EConnectionClosed' || code === 'ECONNRESET' || code === 'EPIPE'
-    || code === 'ETIMEOUT' || code === 'ECONNREFUSED';
+  return error instanceof CheckFailure && ['closed-by-server', 'network', 'timeout', 'protocol'].includes(error.reason);
 }
 
 export async function runMigration(deps: EngineDeps): Promise<MigrationReport & { plan: MigrationPlan }> {

@@ -77,6 +77,21 @@ describe('mailbeacon check: failure classification and exit codes', () => {
     expect(dovecot.authFailures('cron') - before).toBe(2);
   });
 
+  it.each(['imaps', 'pop3s'])('%s: a host name that does not exist: not-found, exit 9, not counted, retried only at the interval', async (scheme) => {
+    const result = await check(`${scheme}://alice@no-such-host.invalid`, PASSWORD);
+    expect(result.status).toBe(9);
+    expect(result.events).toEqual([expect.objectContaining({ event: 'login-failed', reason: 'not-found', consecutiveFailures: 0 })]);
+    expect(result.events[0]!.nextCheckMs).toBeGreaterThanOrEqual(600_000);
+    expect(result.stderr).toMatch(/the server name "no-such-host.invalid" does not exist/);
+  });
+
+  it('a saved account whose keychain entry is gone: credentials-missing, exit 10, nothing sent', async () => {
+    const result = await runCli(['check', `imaps://nobody@127.0.0.1:${dovecot.ports.imaps}`, '--ca', dovecot.caFile, '--state', stateDir, '--json']);
+    expect(result.status).toBe(10);
+    expect(result.stderr).toMatch(/no password for imaps:\/\/nobody@127\.0\.0\.1/);
+    expect(dovecot.authFailures('nobody')).toBe(0);
+  });
+
   it('a wrong POP3 password: rejected, exit 3', async () => {
     const result = await check(`pop3s://alice@127.0.0.1:${dovecot.ports.pop3s}`, 'wrong-password');
     expect(result.status).toBe(3);

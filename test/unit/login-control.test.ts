@@ -108,6 +108,21 @@ describe('login control (pure, manual clock)', () => {
     expect(control.resume().nextCheckInMs).toBe(0);
   });
 
+  it.each(['not-found', 'protocol', 'internal'] as const)('%s: never a failed login, retried at the interval, not sooner', (reason) => {
+    const control = new LoginControl(DEFAULT_INTERVAL_MS, { now: () => 0, random: () => 0 });
+    const decision = control.recordOutcome({ kind: 'failed', reason, temporary: false, afterLogin: false });
+    expect(control.consecutiveFailures).toBe(0);
+    expect(decision).toEqual({ nextCheckInMs: DEFAULT_INTERVAL_MS, askForCredentials: false, state: 'error' });
+  });
+
+  it('credentials-missing asks once for a password without spending a login', () => {
+    const control = new LoginControl(DEFAULT_INTERVAL_MS, { now: () => 0, random: () => 0 });
+    const missing = { kind: 'failed', reason: 'credentials-missing', temporary: false, afterLogin: false } as const;
+    expect(control.recordOutcome(missing)).toEqual({ nextCheckInMs: DEFAULT_INTERVAL_MS, askForCredentials: true, state: 'needs-password' });
+    expect(control.recordOutcome(missing).askForCredentials).toBe(false);
+    expect(control.consecutiveFailures).toBe(0);
+  });
+
   it('jitter only ever lengthens a wait, by at most 10 %', () => {
     const random = seeded(3);
     for (let i = 0; i < 100; i += 1) {
