@@ -5,16 +5,16 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resources } from '../../src/i18n/resources.js';
 import { eventually } from '../support/eventually.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { message } from '../support/messages.js';
+import { launchChromium } from '../support/browser.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the Mailbeacon window in Chromium', () => {
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
@@ -27,10 +27,7 @@ describe('the Mailbeacon window in Chromium', () => {
     await dovecot.start();
     fingerprint = new X509Certificate(readFileSync(join(dovecot.dir, 'server.crt'))).fingerprint256;
     bridgeScript = await bridgeClientScript();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -5,12 +5,13 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resources } from '../../src/i18n/resources.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 import { readMailbox } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
+import { addAccountFromPage, launchChromium } from '../support/browser.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -31,10 +32,7 @@ describe('the migration wizard in Chromium', () => {
       dovecot.deliver('dora-old', `From: old${i % 9}@old.example\r\nSubject: old message ${i}\r\nMessage-ID: <o${i}@old.example>\r\n\r\n${body}\r\n`);
     }
     await dovecot.start();
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -53,12 +51,10 @@ describe('the migration wizard in Chromium', () => {
     const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `en-${name}.png`) });
     try {
       await page.goto(bridge.url);
-      await page.evaluate(async (port) => {
-        await (window as unknown as { mailbeacon: import('../../src/ipc/api.js').MailbeaconApi }).mailbeacon.addAccount({
-          user: 'dora', password: 'dora-pw', protocol: 'imap', host: '127.0.0.1', port, security: 'tls',
-          plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
-        });
-      }, dovecot.ports.imaps);
+      await addAccountFromPage(page, {
+        user: 'dora', password: 'dora-pw', protocol: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps, security: 'tls',
+        plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
+      });
       await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
 
       await page.getByRole('button', { name: T.migration.open }).click();

@@ -5,19 +5,18 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resources } from '../../src/i18n/resources.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 import { eventually } from '../support/eventually.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { startClosesAfterPassServer, type ScriptedServer } from '../support/scripted-server.js';
+import { addAccountFromPage, launchChromium } from '../support/browser.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const T = resources.en.translation;
-type Api = import('../../src/ipc/api.js').MailbeaconApi;
 
 describe('the password question in the window', () => {
   const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
@@ -31,10 +30,7 @@ describe('the password question in the window', () => {
     await dovecot.start();
     closing = await startClosesAfterPassServer();
     bridgeScript = await bridgeClientScript();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -57,12 +53,10 @@ describe('the password question in the window', () => {
     await bridge.start();
     const { page, close } = await open(bridge);
     try {
-      await page.evaluate(async (port) => {
-        await (window as unknown as { mailbeacon: Api }).mailbeacon.addAccount({
-          user: 'quinn', password: 'first-password', protocol: 'imap', host: '127.0.0.1', port, security: 'tls',
-          plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
-        });
-      }, dovecot.ports.imaps);
+      await addAccountFromPage(page, {
+        user: 'quinn', password: 'first-password', protocol: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps, security: 'tls',
+        plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: '',
+      });
       await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
 
       dovecot.setUser('quinn', 'second-password');
@@ -113,12 +107,10 @@ describe('the password question in the window', () => {
     const bridge = await new TestBridge().start();
     const { page, close } = await open(bridge);
     try {
-      await page.evaluate(async (port) => {
-        await (window as unknown as { mailbeacon: Api }).mailbeacon.addAccount({
-          user: 'rita', password: 'pw', protocol: 'pop3', host: '127.0.0.1', port, security: 'plaintext',
-          plaintextRiskAccepted: true, intervalMinutes: 1, webmailUrl: '',
-        });
-      }, closing.port);
+      await addAccountFromPage(page, {
+        user: 'rita', password: 'pw', protocol: 'pop3', host: '127.0.0.1', port: closing.port, security: 'plaintext',
+        plaintextRiskAccepted: true, intervalMinutes: 1, webmailUrl: '',
+      });
       // The server hangs up after PASS: a failed login, counted; the guard now holds the next one.
       await page.getByTestId('account-failures').getByText('1', { exact: true }).waitFor();
       const connections = closing.connections;
