@@ -64,18 +64,24 @@ async function check(url: string): Promise<CliResult & { reason?: unknown }> {
 
 afterAll(async () => { await Promise.all(servers.map((server) => server.close())); });
 
+/** name, script, class, exit code of `check`, and whether it fails before the login was accepted
+ * (then `migrate` from it fails the same way at once; after the login it reconnects instead). */
+type Case<S> = [string, Partial<S>, string, number, 'before-login' | 'after-login'];
+
+const POP3_CASES: Array<Case<Pop3Script>> = [
+  ['a greeting that never ends its line', { greeting: (socket) => { streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11, 'before-login'],
+  ['a greeting that never comes', { greeting: () => true }, 'timeout', 4, 'before-login'],
+  ['a status line that never ends after the login', { hook: (verb, _a, socket) => { if (verb !== 'STAT') return false; streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11, 'after-login'],
+  ['a header (TOP) that never ends', { hook: (verb, _a, socket) => { if (verb !== 'TOP') return false; socket.write('+OK\r\n'); streamForever(socket, Buffer.from('X-Junk: yes\r\n'.repeat(4096))); return true; } }, 'protocol', 11, 'after-login'],
+  ['a reset before any byte', { greeting: (socket) => { socket.resetAndDestroy(); return true; } }, 'network', 4, 'before-login'],
+  ['a close after PASS (refusal by hanging up)', { hook: (verb, _a, socket) => { if (verb !== 'PASS') return false; socket.destroy(); return true; } }, 'closed-by-server', 3, 'before-login'],
+  ['a close after a good login', { hook: (verb, _a, socket) => { if (verb !== 'STAT') return false; socket.destroy(); return true; } }, 'closed-by-server', 4, 'after-login'],
+  ['a stall after a good login', { hook: (verb) => verb === 'STAT' }, 'timeout', 4, 'after-login'],
+  ['-ERR to UIDL n after a good login', { hook: (verb, args, socket) => { if (verb !== 'UIDL' || !args[0]) return false; socket.write('-ERR no\r\n'); return true; } }, 'ok-or-protocol', -1, 'after-login'],
+];
+
 describe('hostile POP3 servers through `check`', () => {
-  it.each<[string, Partial<Pop3Script>, string, number]>([
-    ['a greeting that never ends its line', { greeting: (socket) => { streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11],
-    ['a greeting that never comes', { greeting: () => true }, 'timeout', 4],
-    ['a status line that never ends after the login', { hook: (verb, _a, socket) => { if (verb !== 'STAT') return false; streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11],
-    ['a header (TOP) that never ends', { hook: (verb, _a, socket) => { if (verb !== 'TOP') return false; socket.write('+OK\r\n'); streamForever(socket, Buffer.from('X-Junk: yes\r\n'.repeat(4096))); return true; } }, 'protocol', 11],
-    ['a reset before any byte', { greeting: (socket) => { socket.resetAndDestroy(); return true; } }, 'network', 4],
-    ['a close after PASS (refusal by hanging up)', { hook: (verb, _a, socket) => { if (verb !== 'PASS') return false; socket.destroy(); return true; } }, 'closed-by-server', 3],
-    ['a close after a good login', { hook: (verb, _a, socket) => { if (verb !== 'STAT') return false; socket.destroy(); return true; } }, 'closed-by-server', 4],
-    ['a stall after a good login', { hook: (verb) => verb === 'STAT' }, 'timeout', 4],
-    ['-ERR to UIDL n after a good login', { hook: (verb, args, socket) => { if (verb !== 'UIDL' || !args[0]) return false; socket.write('-ERR no\r\n'); return true; } }, 'ok-or-protocol', -1],
-  ])('%s → %s', async (_name, script, reason, code) => {
+  it.each(POP3_CASES)('%s → %s', async (_name, script, reason, code) => {
     const server = await pop3(script);
     const result = await check(`pop3://u@127.0.0.1:${server.port}?plaintext=1`);
     if (reason === 'ok-or-protocol') expect([0, 11]).toContain(result.status);
@@ -87,29 +93,30 @@ describe('hostile POP3 servers through `check`', () => {
   });
 });
 
+const bye = (socket: Socket): void => { socket.end('* BYE going away\r\n'); };
+const IMAP_CASES: Array<Case<ImapScript>> = [
+  ['a greeting that never ends its line', { greeting: (socket) => { socket.write('* OK '); streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11, 'before-login'],
+  ['a greeting that never comes', { greeting: () => true }, 'timeout', 4, 'before-login'],
+  ['a reset before any byte', { greeting: (socket) => { socket.resetAndDestroy(); return true; } }, 'network', 4, 'before-login'],
+  ['a BYE as the answer to LOGIN', { hook: (_t, command, _r, socket) => { if (command !== 'LOGIN') return false; bye(socket); return true; } }, 'closed-by-server', 3, 'before-login'],
+  ['a drop right after the OK to LOGIN', { hook: (tag, command, _r, socket) => { if (command !== 'LOGIN') return false; socket.end(`${tag} OK logged in\r\n`); return true; } }, 'closed-by-server', 4, 'after-login'],
+  ['a BYE at STATUS', { hook: (_t, command, _r, socket) => { if (command !== 'STATUS') return false; bye(socket); return true; } }, 'closed-by-server', 4, 'after-login'],
+  ['a stall at STATUS', { hook: (_t, command) => command === 'STATUS' }, 'timeout', 4, 'after-login'],
+  ['a 900 MB literal in an envelope', {
+    hook: (_tag, command, rest, socket) => {
+      if (command !== 'FETCH' || !/ENVELOPE/i.test(rest)) return false;
+      socket.write('* 1 FETCH (UID 1 ENVELOPE (NIL {900000000}\r\n');
+      streamForever(socket, Buffer.alloc(65536, 0x41));
+      return true;
+    },
+  }, 'protocol', 11, 'after-login'],
+  ['an untagged line that never ends after the login', {
+    hook: (_t, command, _r, socket) => { if (command !== 'STATUS') return false; socket.write('* STATUS INBOX ('); streamForever(socket, Buffer.alloc(65536, 0x31)); return true; },
+  }, 'protocol', 11, 'after-login'],
+];
+
 describe('hostile IMAP servers through `check`', () => {
-  const bye = (socket: Socket): void => { socket.end('* BYE going away\r\n'); };
-  it.each<[string, Partial<ImapScript>, string, number]>([
-    ['a greeting that never ends its line', { greeting: (socket) => { socket.write('* OK '); streamForever(socket, Buffer.alloc(65536, 0x41)); return true; } }, 'protocol', 11],
-    ['a greeting that never comes', { greeting: () => true }, 'timeout', 4],
-    ['a reset before any byte', { greeting: (socket) => { socket.resetAndDestroy(); return true; } }, 'network', 4],
-    ['a BYE as the answer to LOGIN', { hook: (_t, command, _r, socket) => { if (command !== 'LOGIN') return false; bye(socket); return true; } }, 'closed-by-server', 3],
-    ['a drop right after the OK to LOGIN', { hook: (tag, command, _r, socket) => { if (command !== 'LOGIN') return false; socket.end(`${tag} OK logged in\r\n`); return true; } }, 'closed-by-server', 4],
-    ['a BYE at STATUS', { hook: (_t, command, _r, socket) => { if (command !== 'STATUS') return false; bye(socket); return true; } }, 'closed-by-server', 4],
-    ['a stall at STATUS', { hook: (_t, command) => command === 'STATUS' }, 'timeout', 4],
-    ['a 900 MB literal in an envelope', {
-      hook: (tag, command, rest, socket) => {
-        if (command !== 'FETCH' || !/ENVELOPE/i.test(rest)) return false;
-        socket.write('* 1 FETCH (UID 1 ENVELOPE (NIL {900000000}\r\n');
-        streamForever(socket, Buffer.alloc(65536, 0x41));
-        void tag;
-        return true;
-      },
-    }, 'protocol', 11],
-    ['an untagged line that never ends after the login', {
-      hook: (_t, command, _r, socket) => { if (command !== 'STATUS') return false; socket.write('* STATUS INBOX ('); streamForever(socket, Buffer.alloc(65536, 0x31)); return true; },
-    }, 'protocol', 11],
-  ])('%s → %s', async (_name, script, reason, code) => {
+  it.each(IMAP_CASES)('%s → %s', async (_name, script, reason, code) => {
     const server = await imap(script);
     const result = await check(`imap://u@127.0.0.1:${server.port}?plaintext=1`);
     expect(result.reason).toBe(reason);
@@ -121,6 +128,44 @@ describe('hostile IMAP servers through `check`', () => {
     const server = await imap({ hook: (tag, command, _r, socket) => { if (command !== 'LOGIN') return false; socket.end(`${tag} OK logged in\r\n`); return true; } });
     const result = await check(`imap://u@127.0.0.1:${server.port}?plaintext=1`);
     expect(result.events[0]).toMatchObject({ event: 'login-failed', consecutiveFailures: 0 });
+  });
+});
+
+/** The same servers through `watch`: the first attempt ends in the same class, on time, bounded. */
+describe.each([
+  ['POP3', POP3_CASES as Array<Case<Pop3Script | ImapScript>>, 'pop3'],
+  ['IMAP', IMAP_CASES as Array<Case<Pop3Script | ImapScript>>, 'imap'],
+] as const)('hostile %s servers through `watch`', (_label, cases, protocol) => {
+  it.each(cases.filter(([, , reason]) => reason !== 'ok-or-protocol'))('%s → %s', async (_name, script, reason) => {
+    const server = protocol === 'pop3' ? await pop3(script as Partial<Pop3Script>) : await imap(script as Partial<ImapScript>);
+    const watch = new WatchProcess([`${protocol}://u@127.0.0.1:${server.port}?plaintext=1`, '--json', '--interval', '60', '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-adv-'))], ENV);
+    const started = Date.now();
+    try {
+      const failed = await watch.waitFor((e) => e.event === 'login-failed' || e.event === 'checked', 0, 20_000);
+      expect(failed).toMatchObject({ event: 'login-failed', reason });
+      expect(failed.receivedAt - started).toBeLessThan(DEADLINE_MS + 4_000);
+      const { sampleProcess } = await import('../../bench/support/process-sampler.js');
+      expect(sampleProcess(watch.child.pid!)?.peakRssBytes ?? 0).toBeLessThan(RSS_CEILING);
+    } finally {
+      await watch.stop();
+    }
+    expect(watch.stderr).not.toMatch(/internal error|at \S+ \(/);
+  });
+});
+
+/** The same servers as the old mailbox of `migrate`: what fails before the login fails the run at
+ * once, with the same class and exit code (after the login a migration reconnects instead). */
+describe.each([
+  ['POP3', POP3_CASES as Array<Case<Pop3Script | ImapScript>>, 'pop3'],
+  ['IMAP', IMAP_CASES as Array<Case<Pop3Script | ImapScript>>, 'imap'],
+] as const)('hostile %s servers as the source of `migrate`', (_label, cases, protocol) => {
+  it.each(cases.filter(([, , , , when]) => when === 'before-login'))('%s → exit %#', async (_name, script, _reason, code) => {
+    const server = protocol === 'pop3' ? await pop3(script as Partial<Pop3Script>) : await imap(script as Partial<ImapScript>);
+    // The target is never reached: the run ends at the source.
+    const result = await runCli(['migrate', '--from', `${protocol}://u@127.0.0.1:${server.port}?plaintext=1`, '--to', 'imaps://new@127.0.0.1:1',
+      '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-adv-')), '--json'], { env: ENV, timeoutMs: 30_000 });
+    expect(result.status, result.stderr).toBe(code);
+    expectBounded(result, DEADLINE_MS / 1000 + 4);
   });
 });
 
