@@ -1,0 +1,172 @@
+// The IMAP operations a migration needs, in our words, so imapflow stays inside protocols/: folders
+// with their attributes read case-insensitively, a folder's messages, one message's bytes under a
+// ceiling, CREATE and APPEND with the server's refusals told apart from a session that ended, and
+// the search that recognises a copy. Every step is bounded (the session's deadline, or for long
+// transfers its no-progress timeout) and every failure comes back classified.
+import { CheckFailure } from '../check-failure.js';
+import type { OpenSessionOptions } from '../mail-session.js';
+import { ImapSession } from './imap-session.js';
+import { hasAttribute } from './mailbox-attributes.js';
+
+export interface FolderListing { path: string; delimiter: string; specialUse?: string | undefined; selectable: boolean }
+export interface MessageListing { uid: number; size: number; flags: string[]; internalDate?: Date }
+export interface AppendResult { uid?: number; uidValidity?: string }
+
+/** The server answered NO/BAD to this command and carried on: a verdict on this folder or message. */
+export class ImapRefusal extends Error {
+  override readonly name = 'ImapRefusal';
+}
+
+/** RFC 5530 codes that mean "not now" rather than "not this message". Narrower than the login's
+ * list (classify-imap-error.ts): to an APPEND, OVERQUOTA and LIMIT are about this message. */
+const TRANSIENT_CODES = new Set(['UNAVAILABLE', 'INUSE']);
+
+export function isTransientAppendCode(code: string | undefined): boolean {
+  return code !== undefined && TRANSIENT_CODES.has(code.toUpperCase());
+}
+
+interface ServerAnswer { responseStatus?: string; serverResponseCode?: string; responseText?: string; message?: string }
+
+export class ImapMailboxes {
+  private selected: string | undefined;
+
+  private constructor(private readonly session: ImapSession) {}
+
+  /** Logs in; after that no step may sit silent for longer than `noProgressMs`. */
+  static async open(options: OpenSessionOptions, noProgressMs: number): Promise<ImapMailboxes> {
+    const session = await ImapSession.open(options);
+    session.setNoProgressTimeout(noProgressMs);
+    return new ImapMailboxes(session);
+  }
+
+  private get client(): ImapSession['client'] { return this.session.client; }
+
+  /** RFC 7889 APPENDLIMIT, when the server announces one. */
+  get appendLimit(): number | undefined {
+    const value = this.client.capabilities.get('APPENDLIMIT');
+    return typeof value === 'number' ? value : undefined;
+  }
+
+  async folders(): Promise<FolderListing[]> {
+    const listed = await this.session.bounded(this.client.list(), 'the folder list');
+    return listed.map((folder) => ({
+      path: folder.path, delimiter: folder.delimiter, specialUse: folder.specialUse,
+      // IMAP attributes are case-insensitive: servers send \Noselect, \NoSelect, \NOSELECT.
+      selectable: !hasAttribute(folder.flags, '\\Noselect') && !hasAttribute(folder.flags, '\\NonExistent'),
+    }));
+  }
+
+  /** A folder's messages (UID, size, flags, INTERNALDATE) and its UIDVALIDITY. */
+  async messages(path: string): Promise<{ uidValidity: string; messages: MessageListing[] }> {
+    try {
+      const mailbox = await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
+      this.selected = path;
+      const messages: MessageListing[] = [];
+      if (mailbox.exists > 0) {
+        for await (const message of this.client.fetch('1:*', { uid: true, size: true, flags: true, internalDate: true })) {
+          messages.push({
+            uid: message.uid, size: message.size ?? 0,
+            flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
+            ...(message.internalDate ? { internalDate: new Date(message.internalDate) } : {}),
+          });
+        }
+      }
+      return { uidValidity: String(mailbox.uidValidity), messages };
+    } catch (error) {
+      throw this.session.failure(error);
+    }
+  }
+
+  /** One message's bytes, or undefined when it is no longer there. More than `ceiling` bytes ends
+   * the session as a `protocol` failure. */
+  async messageSource(path: string, uid: number, ceiling: number): Promise<Buffer | undefined> {
+    if (this.selected !== path) {
+      this.selected = undefined;
+      await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
+      this.selected = path;
+    }
+    try {
+      const fetched = await this.session.withLiteralCeiling(ceiling, () =>
+        this.session.bounded(this.client.fetchOne(String(uid), { source: true }, { uid: true }), 'a message'));
+      return fetched && fetched.source ? fetched.source : undefined;
+    } catch (error) {
+      this.selected = undefined;
+      throw error;
+    }
+  }
+
+  /** CREATE; "already there" is success. ImapRefusal when the server will not have the folder. */
+  async create(path: string): Promise<void> {
+    try {
+      await this.client.mailboxCreate(path);
+    } catch (error) {
+      const answer = error as ServerAnswer;
+      if (answer.serverResponseCode?.toUpperCase() === 'ALREADYEXISTS') return;
+      throw this.refusalOr(error, `the new mailbox would not create the folder ${path}: ${answer.responseText ?? 'refused'}`);
+    }
+  }
+
+  async uidValidity(path: string): Promise<string> {
+    const status = await this.session.bounded(this.client.status(path, { uidValidity: true }), `the status of ${path}`);
+    return String(status ? status.uidValidity : '');
+  }
+
+  /** Resolves after the server's tagged OK; ImapRefusal when the server says NO to this message. */
+  async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<AppendResult> {
+    let result;
+    try {
+      result = await this.client.append(path, content, flags, date);
+    } catch (error) {
+      const answer = error as ServerAnswer;
+      if (isTransientAppendCode(answer.serverResponseCode) && this.session.usable) {
+        throw new CheckFailure('closed-by-server', `the server cannot take the message now: ${answer.responseText ?? answer.serverResponseCode}`, { afterLogin: true });
+      }
+      throw this.refusalOr(error, answer.responseText || answer.message || 'refused');
+    }
+    if (!result) throw this.ended() ?? new ImapRefusal('the server did not accept the message');
+    return {
+      ...(result.uid !== undefined ? { uid: result.uid } : {}),
+      ...(result.uidValidity !== undefined ? { uidValidity: String(result.uidValidity) } : {}),
+    };
+  }
+
+  /** UIDs, sizes and header bytes of the messages in `path` matching a header (or of a size). */
+  async search(path: string, query: { header: Record<string, string> } | { size: number }): Promise<Array<{ uid: number; size: number; headers: Buffer }>> {
+    return this.session.bounded(this.searchNow(path, query), `a search in ${path}`);
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+
+  private async searchNow(path: string, query: { header: Record<string, string> } | { size: number }): Promise<Array<{ uid: number; size: number; headers: Buffer }>> {
+    const lock = await this.client.getMailboxLock(path);
+    this.selected = undefined;
+    try {
+      const criteria = 'header' in query ? { header: query.header } : { larger: query.size - 1, smaller: query.size + 1 };
+      const uids = await this.client.search(criteria, { uid: true });
+      if (!uids || uids.length === 0) return [];
+      const found: Array<{ uid: number; size: number; headers: Buffer }> = [];
+      for await (const message of this.client.fetch(uids.join(','), { uid: true, size: true, headers: true }, { uid: true })) {
+        if (message.headers) found.push({ uid: message.uid, size: message.size ?? 0, headers: message.headers });
+      }
+      return found;
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** A server going down answers the command in flight with BYE (and sometimes NO): that is the
+   * session ending, to be retried after a reconnect, not a verdict on this folder or message. */
+  private refusalOr(error: unknown, refusal: string): Error {
+    const ended = this.ended();
+    if (ended) return ended;
+    const answer = error as ServerAnswer;
+    if (answer.responseStatus === 'NO' || answer.responseStatus === 'BAD' || answer.serverResponseCode === 'APPENDLIMIT') return new ImapRefusal(refusal);
+    return this.session.failure(error);
+  }
+
+  private ended(): CheckFailure | undefined {
+    return this.session.usable ? undefined : new CheckFailure('closed-by-server', 'the server ended the session', { afterLogin: true });
+  }
+}
