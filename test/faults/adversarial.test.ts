@@ -124,6 +124,20 @@ describe('hostile IMAP servers through `check`', () => {
     expectBounded(result, DEADLINE_MS / 1000 + 4);
   });
 
+  it('one deadline for the whole attempt: a slow login and a slow STATUS do not get one each', async () => {
+    const slow = DEADLINE_MS * 0.7;
+    const server = await imap({
+      hook: (tag, command, _r, socket) => {
+        if (command === 'LOGIN') { setTimeout(() => socket.write(`${tag} OK [CAPABILITY IMAP4rev1 UIDPLUS IDLE] in\r\n`), slow); return true; }
+        if (command === 'STATUS') { setTimeout(() => socket.write(`* STATUS INBOX (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 7 UNSEEN 0)\r\n${tag} OK\r\n`), slow); return true; }
+        return false;
+      },
+    });
+    const result = await check(`imap://u@127.0.0.1:${server.port}?plaintext=1`);
+    expect(result.reason).toBe('timeout');
+    expect(result.status).toBe(4);
+  });
+
   it('a drop after the OK to LOGIN is never counted as a failed login', async () => {
     const server = await imap({ hook: (tag, command, _r, socket) => { if (command !== 'LOGIN') return false; socket.end(`${tag} OK logged in\r\n`); return true; } });
     const result = await check(`imap://u@127.0.0.1:${server.port}?plaintext=1`);

@@ -8,6 +8,7 @@ import type { Logger } from '../../log/redacting-logger.js';
 import type { TLSSocket } from 'node:tls';
 import { verifyPinnedCertificate } from '../certificate.js';
 import { CheckFailure } from '../check-failure.js';
+import { Deadline } from '../deadline.js';
 import { MAX_NEW_SUMMARIES, type DetectionState, type MailboxReport, type MailSession, type OpenSessionOptions } from '../mail-session.js';
 import { tlsOptions } from '../tls-options.js';
 import { VERSION } from '../../version.js';
@@ -92,7 +93,11 @@ class PinningImapFlow extends ImapFlow {
 export class ImapSession implements MailSession {
   readonly loginDelaySeconds = undefined;
 
-  private constructor(readonly client: ImapFlow, private readonly deadlineMs: number, private readonly errors: { last?: unknown }) {}
+  private constructor(
+    readonly client: ImapFlow, private readonly deadlineMs: number, private readonly errors: { last?: unknown },
+    /** When the attempt that opened this session must be over (epoch ms): login and check share it. */
+    private readonly attemptEndsAt: number,
+  ) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
     const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint);
@@ -100,6 +105,7 @@ export class ImapSession implements MailSession {
     const client = options.pinnedFingerprint
       ? new PinningImapFlow(flowOptions, { fingerprint: options.pinnedFingerprint, host: endpoint.host, port: endpoint.port })
       : new ImapFlow(flowOptions);
+    const attemptEndsAt = Date.now() + options.deadlineMs;
     const errors: { last?: unknown } = {};
     // imapflow reports a dropped socket, or its parser refusing an oversized line, as an 'error'
     // event; the awaited call then fails with a closed connection, so the cause is kept here.
@@ -111,16 +117,14 @@ export class ImapSession implements MailSession {
       const command = (client as unknown as { currentRequest?: { command?: string } }).currentRequest?.command?.toUpperCase();
       if (response.response === 'OK' && (command === 'LOGIN' || command === 'AUTHENTICATE')) loginAccepted = true;
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`)), options.deadlineMs);
-      timer.unref();
-    });
+    let fail: (failure: CheckFailure) => void = () => undefined;
+    const deadline = new Promise<never>((_, reject) => { fail = reject; });
+    const timer = new Deadline(options.deadlineMs, () => fail(new CheckFailure('timeout', `no answer within ${Math.round(options.deadlineMs / 1000)} s`)));
     try {
       await Promise.race([client.connect(), deadline]);
       const streamer = streamerOf(client);
       if (streamer) streamer.maxLineLength = IMAP_LIMITS.line;
-      return new ImapSession(client, options.deadlineMs, errors);
+      return new ImapSession(client, options.deadlineMs, errors, attemptEndsAt);
     } catch (error) {
       const state = client as unknown as { greetingReceived?: boolean; authenticated?: unknown };
       const greeted = state.greetingReceived === true;
@@ -130,7 +134,7 @@ export class ImapSession implements MailSession {
       await new Promise((resolve) => setImmediate(resolve));
       throw error instanceof CheckFailure ? error : classifyImapError(error, { greeted, afterLogin, streamError: errors.last });
     } finally {
-      clearTimeout(timer);
+      timer.clear();
     }
   }
 
@@ -156,27 +160,26 @@ export class ImapSession implements MailSession {
   }
 
   /** Runs one step under the session's deadline; on expiry the connection is dropped. */
-  async bounded<T>(work: Promise<T>, what: string): Promise<T> {
+  async bounded<T>(work: Promise<T>, what: string, ms = this.deadlineMs): Promise<T> {
     this.errors.last = undefined; // a cause seen during an earlier step is not this step's
-    let timer: NodeJS.Timeout | undefined;
+    const expired = (): CheckFailure => new CheckFailure('timeout', `the server did not answer ${what} in time (${Math.round(this.deadlineMs / 1000)} s for the attempt)`, { afterLogin: true });
     let timedOut = false;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        timedOut = true;
-        this.client.close();
-        reject(new CheckFailure('timeout', `the server did not answer ${what} within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true }));
-      }, this.deadlineMs);
-      timer.unref();
+    let fail: (failure: CheckFailure) => void = () => undefined;
+    const deadline = new Promise<never>((_, reject) => { fail = reject; });
+    const timer = new Deadline(Math.max(1, ms), () => {
+      timedOut = true;
+      this.client.close();
+      fail(expired());
     });
     try {
       return await Promise.race([work, deadline]);
     } catch (error) {
-      if (timedOut) throw new CheckFailure('timeout', `the server did not answer ${what} within ${Math.round(this.deadlineMs / 1000)} s`, { afterLogin: true });
+      if (timedOut) throw expired();
       // An 'error' event (the parser's reason) may follow the rejection it caused by a tick.
       await new Promise((resolve) => setImmediate(resolve));
       throw this.failure(error);
     } finally {
-      clearTimeout(timer);
+      timer.clear();
     }
   }
 
@@ -232,7 +235,8 @@ export class ImapSession implements MailSession {
 
   /** Bounded by the same deadline as the login: a server that goes quiet mid-check cannot hold it. */
   check(previous: DetectionState | undefined): Promise<MailboxReport> {
-    return this.bounded(this.readInbox(previous?.protocol === 'imap' ? previous : undefined), 'the check');
+    // One deadline for the whole attempt: what the login left of it.
+    return this.bounded(this.readInbox(previous?.protocol === 'imap' ? previous : undefined), 'the check', this.attemptEndsAt - Date.now());
   }
 
   /** LOGOUT, bounded: a server that never answers it must not hold the caller. */
