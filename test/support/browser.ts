@@ -17,6 +17,6 @@ type AccountInput = Parameters<Api['addAccount']>[0];
 /** Adds an account through the page's own API (what the form would send). */
 export async function addAccountFromPage(page: Page, input: AccountInput): Promise<void> {
   await page.evaluate(async (account) => {
-    await (window as unknown as { mailbeacon: Api }).mailbeacon.addAccount(account);
+    await (globalThis as unknown as { mailbeacon: Api }).mailbeacon.addAccount(account);
   }, input);
 }
