@@ -11,7 +11,7 @@ import type { TrayState } from '../login-control/login-control.js';
 import type { CertificateInfo } from '../protocols/certificate.js';
 import type { Timers } from '../protocols/deadline.js';
 import type { DetectionState } from '../protocols/mail-session.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store.js';
 import type { SavedAccount, SettingsStore } from '../settings/settings-store.js';
 import { CheckFailure } from '../protocols/check-failure.js';
 import { AccountRuntime } from '../watch/account-runtime.js';
@@ -258,7 +258,11 @@ export class AppCore {
       ca: saved.ca,
       store,
       readPassword: async () => {
-        const password = await this.deps.secrets.getPassword(saved.url);
+        const password = await this.deps.secrets.getPassword(saved.url).catch((error: unknown) => {
+          // A locked or missing keychain: the user must give the password, no server is at fault.
+          if (error instanceof KeychainUnavailableError) throw new CheckFailure('credentials-missing', `the keychain cannot be read: ${error.message}`);
+          throw error;
+        });
         if (password === undefined) throw new CheckFailure('credentials-missing', 'there is no saved password for this account in the keychain');
         this.deps.registerSecret(password);
         return password;

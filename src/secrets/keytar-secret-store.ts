@@ -2,7 +2,9 @@
 // (gnome-keyring, KWallet) on Linux. keytar is loaded on first use so that commands which never
 // touch the keychain work on machines without one.
 import { createRequire } from 'node:module';
-import type { SecretStore } from './secret-store.js';
+import { KeychainUnavailableError, type SecretStore } from './secret-store.js';
+
+export { KeychainUnavailableError } from './secret-store.js';
 
 export const KEYCHAIN_SERVICE = 'Mailbeacon';
 
@@ -10,10 +12,6 @@ interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
-}
-
-export class KeychainUnavailableError extends Error {
-  override readonly name = 'KeychainUnavailableError';
 }
 
 let loaded: Keytar | undefined;

@@ -4,3 +4,8 @@ export interface SecretStore {
   setPassword(accountUrl: string, password: string): Promise<void>;
   deletePassword(accountUrl: string): Promise<boolean>;
 }
+
+/** The keychain cannot be reached or read (none installed, locked, its service down). */
+export class KeychainUnavailableError extends Error {
+  override readonly name = 'KeychainUnavailableError';
+}
