@@ -19,7 +19,7 @@ export const USAGE = `usage:
   mailbeacon check URL [--ca FILE] [--password-stdin] [--state DIR] [--json] [--force] [--backoff-base SECONDS]
   mailbeacon watch URL [--interval SECONDS] [--backoff-base SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
   mailbeacon watch --all [--interval SECONDS] [--backoff-base SECONDS] [--state DIR] [--json]
-  mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--state DIR]
+  mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--no-verify] [--state DIR] [--json]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
   mailbeacon trust URL [--fingerprint sha256:HEX] [--state DIR] [--json]
