@@ -95,8 +95,9 @@ export class ImapSession implements MailSession {
 
   private constructor(
     readonly client: ImapFlow, private readonly deadlineMs: number, private readonly errors: { last?: unknown },
-    /** When the attempt that opened this session must be over (epoch ms): login and check share it. */
-    private readonly attemptEndsAt: number,
+    /** When the attempt that opened this session must be over (epoch ms): the login and the first
+     * check share it. Later checks on the same session (kept open for IDLE) get a deadline each. */
+    private attemptEndsAt: number | undefined,
   ) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
@@ -235,8 +236,10 @@ export class ImapSession implements MailSession {
 
   /** Bounded by the same deadline as the login: a server that goes quiet mid-check cannot hold it. */
   check(previous: DetectionState | undefined): Promise<MailboxReport> {
-    // One deadline for the whole attempt: what the login left of it.
-    return this.bounded(this.readInbox(previous?.protocol === 'imap' ? previous : undefined), 'the check', this.attemptEndsAt - Date.now());
+    // One deadline for the whole attempt: the first check gets what the login left of it.
+    const ms = this.attemptEndsAt === undefined ? this.deadlineMs : this.attemptEndsAt - Date.now();
+    this.attemptEndsAt = undefined;
+    return this.bounded(this.readInbox(previous?.protocol === 'imap' ? previous : undefined), 'the check', ms);
   }
 
   /** LOGOUT, bounded: a server that never answers it must not hold the caller. */
