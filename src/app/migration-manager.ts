@@ -10,7 +10,7 @@ import type { CertificateInfo } from '../protocols/certificate.js';
 import { runMigrationFor, type MigrationOutcome } from '../migration/migration-run.js';
 import { DEFAULT_MIGRATION_OPTIONS, type FailedMessage, type MigrationProgress } from '../migration/migration-types.js';
 import { domainOf, loadPolicy, policyServerFor, policySourceFor, type Policy } from '../migration/policy.js';
-import { CheckFailure } from '../protocols/check-failure.js';
+import { CheckFailure, internalFailure } from '../protocols/check-failure.js';
 import { mayReceiveSavedPassword, SAVED_PASSWORD_REFUSED } from './secret-destination.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -181,9 +181,10 @@ export class MigrationManager {
           this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: outcome.failure.message, updatedAt: Date.now() } });
         }
       } catch (error) {
-        // Our own bug: said as such, never as a network problem.
-        this.deps.logger.error({ msg: 'internal error in a migration', detail: (error as Error).message });
-        this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: `internal error: ${(error as Error).message}`, updatedAt: Date.now() } });
+        // Our own bug: said as such, never as a network problem; its details stay in the log (the
+        // state file only gets the reference).
+        const failure = internalFailure(error, (entry) => this.deps.logger.error(entry));
+        this.deps.store.updateAccountState(url, { migration: { status: 'failing', reason: failure.message, updatedAt: Date.now() } });
       } finally {
         this.active.delete(url);
         this.deps.push('migration-changed', this.view(url, endpoint));

@@ -112,8 +112,8 @@ export async function initialPassword(args: CommonArgs, context: AccountContext,
 }
 
 /** What the user can do about a refused password, given where this command took it from. */
-export function credentialsHint(args: CommonArgs, context: AccountContext, environment?: Environment): string {
+export function credentialsHint(args: CommonArgs, context: AccountContext, environment: Environment): string {
   if (args.passwordStdin) return 'the password given on stdin was refused.';
-  if ((environment?.env ?? process.env).MAILBEACON_PASSWORD) return 'the password in MAILBEACON_PASSWORD was refused.';
+  if (environment.env.MAILBEACON_PASSWORD) return 'the password in MAILBEACON_PASSWORD was refused.';
   return `the saved password is not accepted: save the right one with "mailbeacon accounts add ${context.url}" (it is tried at once).`;
 }

@@ -1,6 +1,7 @@
 // Every failed attempt is exactly one of these, from the moment it is seen to the moment the user
 // reads it. The login control counts only `rejected` and `closed-by-server` before the login
-// succeeded; `network` and `timeout` never count; `tls` and `not-found` wait for the user;
+// succeeded; `network` and `timeout` never count and retry soon; `tls` waits for the user;
+// `not-found` (the name does not exist) is told to the user and retried only at the interval;
 // `credentials-missing` asks for a password without spending a login; `protocol` is a server that
 // sent what we cannot accept; `internal` is our own bug, said plainly, never dressed as "network".
 import { randomBytes } from 'node:crypto';
