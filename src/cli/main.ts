@@ -8,6 +8,8 @@ import { trustCommand } from './commands/trust.js';
 import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
 import { watchAllCommand } from './commands/watch-all.js';
+import { discoverCommand } from './commands/discover.js';
+import { openStore } from './account-context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { CheckFailure } from '../protocols/check-failure.js';
 import { confirmOnTerminal, LineInput } from './line-input.js';
@@ -19,7 +21,8 @@ export const USAGE = `usage:
   mailbeacon check URL [--ca FILE] [--password-stdin] [--state DIR] [--json] [--force] [--backoff-base SECONDS]
   mailbeacon watch URL [--interval SECONDS] [--backoff-base SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
   mailbeacon watch --all [--interval SECONDS] [--backoff-base SECONDS] [--state DIR] [--json]
-  mailbeacon accounts add URL [--ca FILE] [--interval SECONDS] [--password-stdin] [--no-verify] [--state DIR] [--json]
+  mailbeacon accounts add URL|ADDRESS [--ca FILE] [--interval SECONDS] [--password-stdin] [--no-verify] [--yes] [--state DIR] [--json]
+  mailbeacon discover ADDRESS [--ca FILE] [--state DIR] [--json]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
   mailbeacon trust URL [--fingerprint sha256:HEX] [--state DIR] [--json]
@@ -28,6 +31,8 @@ export const USAGE = `usage:
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
      ?plaintext=1 allows plaintext on imap:// and pop3://; write "@" in a user name as %40.
 Password: the first stdin line with --password-stdin, else MAILBEACON_PASSWORD, else the keychain.
+ADDRESS: name@domain; the server is discovered (built-in list, autoconfig, ISPDB, DNS SRV, MX, guess);
+     --yes accepts a server found over DNS, plain HTTP or by guessing without asking.
 --force: log in even inside the lockout guard's window (risks getting the account locked).
 --backoff-base: the guard's base wait after a refused login (default 600 s; doubles per failure).
 mailbeacon --version prints the version.`;
@@ -48,6 +53,7 @@ const OPTIONS = {
   'backoff-base': { type: 'string' },
   fingerprint: { type: 'string' },
   'no-verify': { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
   version: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -57,7 +63,8 @@ type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<string, OptionName[]> = {
   check: ['ca', 'password-stdin', 'state', 'json', 'force', 'backoff-base'],
   watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all', 'backoff-base'],
-  'accounts add': ['ca', 'password-stdin', 'state', 'interval', 'no-verify', 'json'],
+  'accounts add': ['ca', 'password-stdin', 'state', 'interval', 'no-verify', 'json', 'yes'],
+  discover: ['ca', 'state', 'json'],
   trust: ['fingerprint', 'state', 'json'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
@@ -82,7 +89,7 @@ function parseBackoffBase(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust'];
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover'];
 
 /** The known command nearest to what was typed (at most two edits away), for "did you mean". */
 export function nearestCommand(typed: string): string | undefined {
@@ -110,6 +117,11 @@ function optionError(error: Error): UsageError {
   const missing = /Option '([^']+?)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(error.message);
   if (missing) return new UsageError(`${missing[1]!.split(',').pop()!.trim()} needs a value (see "mailbeacon --help")`);
   return new UsageError(`${error.message.split('.')[0]} (see "mailbeacon --help")`);
+}
+
+/** The central ISPDB's base URL from settings, if one is set there. */
+function settingsIspdbUrl(stateDir: string | undefined): string | undefined {
+  return openStore(stateDir).appSettings().ispdbUrl;
 }
 
 export async function runCli(argv: string[], environment: Environment, write: (line: string) => void): Promise<number> {
@@ -157,6 +169,10 @@ export async function runCli(argv: string[], environment: Environment, write: (l
       stateDir: values.state, json: values.json, intervalSeconds: parseInterval(values.interval), backoffBaseMs: parseBackoffBase(values['backoff-base']),
     }, environment, write);
   }
+  if (command === 'discover') {
+    if (rest.length !== 1) throw new UsageError('"discover" takes exactly one email address');
+    return discoverCommand({ address: rest[0]!, caFile: values.ca, json: values.json, ispdbUrl: settingsIspdbUrl(values.state) }, environment, write);
+  }
   const wantsUrl = command !== 'accounts list';
   if (wantsUrl && rest.length !== 1) throw new UsageError(`"${command}" takes exactly one account URL`);
   if (!wantsUrl && rest.length !== 0) throw new UsageError(`"${command}" takes no arguments`);
@@ -171,7 +187,10 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   switch (command) {
     case 'check': return checkCommand({ ...common, json: values.json, force: values.force, backoffBaseMs }, environment, write);
     case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
-    case 'accounts add': return accountsAdd({ ...common, intervalSeconds, verify: !values['no-verify'], json: values.json }, environment, write);
+    case 'accounts add': return accountsAdd({
+      ...common, intervalSeconds, verify: !values['no-verify'], json: values.json, yes: values.yes,
+      ispdbUrl: common.url.includes('://') ? undefined : settingsIspdbUrl(values.state),
+    }, environment, write);
     case 'trust': return trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
     case 'accounts list': return accountsList({ stateDir: values.state, json: values.json }, write);
     default: return accountsRemove(common, environment, write);

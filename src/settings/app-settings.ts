@@ -11,6 +11,10 @@ export const SettingsSchema = z.object({
   startAtLogin: z.boolean(),
   notifications: z.boolean(),
   language: LanguageSchema,
+  /** The central ISPDB discovery asks (Thunderbird's when absent). */
+  ispdbUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  /** Where a managed deployment publishes the organisation's migration policy (HTTPS). */
+  policyUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
 });
 
 export type AppSettings = z.output<typeof SettingsSchema>;

@@ -18,6 +18,8 @@ export interface PrivateDovecotOptions {
   authPenalty?: 'realistic' | 'fast';
   /** Refuse (and announce APPENDLIMIT for) messages above this size, e.g. '5M', via the quota plugin. */
   maxMailSize?: string;
+  /** More names for the server certificate (discovery tests give their test domains' hosts). */
+  certificateNames?: string[];
 }
 
 export function dovecotInstalled(): boolean {
@@ -55,13 +57,14 @@ async function waitForGreeting(port: number, prefix: string, deadlineMs: number)
   throw new Error(`private Dovecot did not greet on port ${port}`);
 }
 
-function makeTestCertificates(dir: string): void {
+function makeTestCertificates(dir: string, extraNames: string[] = []): void {
   const run = (args: string[]): void => { execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' }); };
   run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Mailbeacon Test CA',
     '-keyout', 'ca.key', '-out', 'ca.crt', '-addext', 'basicConstraints=critical,CA:TRUE',
     '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  const names = ['DNS:localhost', 'IP:127.0.0.1', ...extraNames.map((name) => `DNS:${name}`)].join(',');
+  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
   run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
     '-out', 'server.crt', '-extfile', 'server.ext']);
   // A second, unrelated CA: a certificate signed by it is "untrusted" for a client given ca.crt.
@@ -83,11 +86,13 @@ export class PrivateDovecot {
     chmodSync(this.dir, 0o755);
     mkdirSync(join(this.dir, 'mail'));
     chownSync(join(this.dir, 'mail'), NOBODY_UID, NOGROUP_GID);
-    makeTestCertificates(this.dir);
+    makeTestCertificates(this.dir, options.certificateNames);
   }
 
   /** The CA that signed the server certificate, to hand to clients as `--ca`. */
   get caFile(): string { return join(this.dir, 'ca.crt'); }
+  /** The test CA's key, to issue more certificates under the same CA (an HTTPS test server). */
+  get caKeyFile(): string { return join(this.dir, 'ca.key'); }
   /** A CA that did not sign it: with this one the server certificate is untrusted. */
   get otherCaFile(): string { return join(this.dir, 'other-ca.crt'); }
   get logFile(): string { return join(this.dir, 'dovecot.log'); }

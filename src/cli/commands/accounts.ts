@@ -3,19 +3,29 @@ import type { CheckFailure } from '../../protocols/check-failure.js';
 import { realTimers } from '../../protocols/deadline.js';
 import { accountContext, openStore, readCaFile, type Environment } from '../account-context.js';
 import { exitCodeFor } from '../exit-codes.js';
-import { promptHidden } from '../line-input.js';
+import { confirmOnTerminal, promptHidden } from '../line-input.js';
+import { chooseDiscoveredServer } from './choose-discovered-server.js';
 import { UsageError } from '../usage-error.js';
 import { presentAccount } from './run-account.js';
 
 export async function accountsAdd(
   args: {
     url: string; caFile?: string | undefined; passwordStdin: boolean; stateDir?: string | undefined; intervalSeconds?: number | undefined;
-    verify: boolean; json: boolean;
+    verify: boolean; json: boolean; yes: boolean; ispdbUrl?: string | undefined;
   },
   environment: Environment,
   write: (line: string) => void,
+  confirm: (question: string) => Promise<boolean> = confirmOnTerminal,
 ): Promise<number> {
-  const url = formatAccountUrl(parseAccountUrl(args.url));
+  let url: string;
+  if (args.url.includes('://')) {
+    url = formatAccountUrl(parseAccountUrl(args.url));
+  } else {
+    // An address: find its server first, and check that it answers before a password goes to it.
+    const chosen = await chooseDiscoveredServer({ address: args.url, caFile: args.caFile, yes: args.yes, json: args.json, ispdbUrl: args.ispdbUrl }, environment, confirm);
+    if (typeof chosen === 'number') return chosen;
+    url = chosen;
+  }
   const ca = args.caFile ? readCaFile(args.caFile) : undefined;
   const store = openStore(args.stateDir);
   let password: string | undefined;
