@@ -5,19 +5,21 @@ import tseslint from 'typescript-eslint';
 // the domain folders above them never reach the shells' adapters (app/, cli/, ipc/) at the top.
 // test/unit/layering-lint.test.ts proves that each forbidden edge fails.
 const SHELLS = ['app', 'cli', 'ipc'];
-const ABOVE_PROTOCOLS = ['login-control', 'settings', 'secrets', 'watch', 'migration', 'i18n', 'runtime', ...SHELLS];
+const ABOVE_PROTOCOLS = ['login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'i18n', 'runtime', ...SHELLS];
 export const LAYER_MAP = {
   account: ['protocols', 'detection', ...ABOVE_PROTOCOLS],
   log: ['account', 'protocols', 'detection', ...ABOVE_PROTOCOLS],
   protocols: ABOVE_PROTOCOLS,
   detection: ABOVE_PROTOCOLS,
-  'login-control': ['settings', 'secrets', 'watch', 'migration', ...SHELLS],
-  secrets: ['protocols', 'detection', 'login-control', 'settings', 'watch', 'migration', ...SHELLS],
-  settings: ['watch', 'secrets', ...SHELLS],
+  'login-control': ['settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
+  secrets: ['protocols', 'detection', 'login-control', 'settings', 'watch', 'migration', 'discovery', ...SHELLS],
+  settings: ['watch', 'secrets', 'discovery', ...SHELLS],
   watch: ['migration', 'settings', 'secrets', ...SHELLS],
   migration: ['watch', 'secrets', ...SHELLS],
-  i18n: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', ...SHELLS],
-  runtime: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', ...SHELLS],
+  // From an address to servers: above protocols and account, below the shells; holds no state.
+  discovery: ['login-control', 'settings', 'secrets', 'watch', 'migration', 'i18n', 'runtime', ...SHELLS],
+  i18n: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
+  runtime: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
   ipc: ['app', 'cli'],
   app: ['cli'],
   cli: ['app', 'ipc'],
@@ -37,6 +39,10 @@ const WIRE = [
   { name: 'node:tls', message: 'only src/protocols/ opens sockets.' },
   { name: 'net', message: 'only src/protocols/ opens sockets.' },
   { name: 'tls', message: 'only src/protocols/ opens sockets.' },
+  { name: 'node:http', message: 'only src/protocols/ opens sockets (see src/protocols/net/bounded-fetch.ts).' },
+  { name: 'node:https', message: 'only src/protocols/ opens sockets (see src/protocols/net/bounded-fetch.ts).' },
+  { name: 'node:dns', message: 'only src/protocols/ asks DNS (see src/protocols/net/name-resolver.ts).' },
+  { name: 'node:dns/promises', message: 'only src/protocols/ asks DNS (see src/protocols/net/name-resolver.ts).' },
 ];
 
 function layerRules(folder, forbidden) {

@@ -1,7 +1,7 @@
 // DNS SRV records (RFC 6186): _imaps._tcp, _imap._tcp, _pop3s._tcp and _pop3._tcp of the domain.
 // Lowest priority first, then highest weight; a target of "." means the service is not offered.
 // The user name is the whole address, as RFC 6186 section 4 suggests trying first.
-import type { SrvRecord } from 'node:dns';
+import type { SrvRecord } from '../protocols/net/name-resolver.js';
 import { isHostName } from './autoconfig-xml.js';
 import type { DiscoveryContext } from './discovery-context.js';
 import { byPreference, type Discovery, type IncomingServer } from './discovery-types.js';

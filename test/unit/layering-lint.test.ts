@@ -18,7 +18,7 @@ const forbiddenEdges = Object.entries(LAYER_MAP as Record<string, string[]>)
 describe('layering lint', () => {
   it('has a map for every folder of the core', () => {
     expect(Object.keys(LAYER_MAP).sort()).toEqual(
-      ['account', 'app', 'cli', 'detection', 'i18n', 'ipc', 'log', 'login-control', 'migration', 'protocols', 'runtime', 'secrets', 'settings', 'watch'],
+      ['account', 'app', 'cli', 'detection', 'discovery', 'i18n', 'ipc', 'log', 'login-control', 'migration', 'protocols', 'runtime', 'secrets', 'settings', 'watch'],
     );
   });
 
@@ -30,12 +30,13 @@ describe('layering lint', () => {
 
   it.each([
     ['watch', 'protocols'], ['watch', 'login-control'], ['migration', 'protocols'], ['app', 'watch'], ['cli', 'watch'],
-    ['ipc', 'settings'], ['protocols', 'account'], ['settings', 'login-control'],
+    ['ipc', 'settings'], ['protocols', 'account'], ['settings', 'login-control'], ['discovery', 'protocols'], ['discovery', 'account'],
+    ['cli', 'discovery'], ['app', 'discovery'],
   ])('src/%s/ importing src/%s/ is allowed', async (folder, below) => {
     expect(await restricted(`import { x } from '../${below}/example.js';\nexport const y = x;\n`, `src/${folder}/example.ts`)).toBe(false);
   });
 
-  it.each(['imapflow', 'node:net', 'node:tls'])('only src/protocols/ may import %s', async (module) => {
+  it.each(['imapflow', 'node:net', 'node:tls', 'node:https', 'node:dns/promises'])('only src/protocols/ may import %s', async (module) => {
     const code = `import * as m from '${module}';\nexport const a = m;\n`;
     for (const folder of ['watch', 'migration', 'app', 'cli', 'login-control']) expect(await restricted(code, `src/${folder}/example.ts`)).toBe(true);
     expect(await restricted(code, 'src/protocols/example.ts')).toBe(false);

@@ -7,6 +7,7 @@ import { isIP, type LookupFunction } from 'node:net';
 
 /** The shape node:net, node:tls and node:https accept as `lookup`. */
 export type { LookupFunction } from 'node:net';
+export type { MxRecord, SrvRecord } from 'node:dns';
 
 export interface NameResolver {
   /** SRV records of `name`; none when the name has none (NXDOMAIN, NODATA, REFUSED). */
