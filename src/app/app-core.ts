@@ -20,6 +20,14 @@ import type { WatchEvent } from '../watch/watch-events.js';
 import { MigrationManager } from './migration-manager.js';
 import { AnnouncedMessages, planNotifications, type PlannedNotification } from './notification-planner.js';
 import { summariseTray, type TraySummary } from './tray-summary.js';
+import { discover, type DiscoveryOutcome } from '../discovery/discover.js';
+import { PublishedPolicies, POLICY_MAX_BYTES } from '../migration/published-policies.js';
+import { fetchBounded } from '../protocols/net/bounded-fetch.js';
+import { nameResolver, type NameResolver } from '../protocols/net/name-resolver.js';
+import { probeServer, type ProbeResult } from '../protocols/net/server-probe.js';
+
+const POLICY_FETCH_DEADLINE_MS = 10_000;
+const PROBE_DEADLINE_MS = 10_000;
 
 export type AppNotification = PlannedNotification | { kind: 'credentials-needed'; accountUrl: string };
 
@@ -39,6 +47,9 @@ export interface AppCoreDeps {
   /** The watchers' timers; in the app they keep the process alive. */
   timers: Timers;
   deadlineMs?: number;
+  /** How discovery and published policies reach the network: the system's DNS and roots unless
+   * a deployment (or a test) names DNS servers, an extra CA or another ISPDB. */
+  network?: { resolver?: NameResolver; ca?: string | undefined; ispdbUrl?: string | undefined };
 }
 
 interface Runtime {
@@ -66,11 +77,35 @@ export class AppCore {
   private readonly announced = new AnnouncedMessages();
   readonly migrations: MigrationManager;
 
+  private readonly resolver: NameResolver;
+
   constructor(private readonly deps: AppCoreDeps) {
+    this.resolver = deps.network?.resolver ?? nameResolver();
+    const publishedPolicies = new PublishedPolicies({
+      directory: deps.store.directory,
+      fetch: (url, headers) => fetchBounded(url, {
+        lookup: this.resolver.lookup, ca: deps.network?.ca, deadlineMs: POLICY_FETCH_DEADLINE_MS, maxBytes: POLICY_MAX_BYTES, headers,
+      }),
+      now: deps.now,
+      log: (entry) => deps.logger.info(entry),
+    });
     this.migrations = new MigrationManager({
       store: deps.store, secrets: deps.secrets, logger: deps.logger, registerSecret: deps.registerSecret,
-      push: deps.push, deadlineMs: deps.deadlineMs,
+      push: deps.push, deadlineMs: deps.deadlineMs, publishedPolicies,
     });
+  }
+
+  /** Server settings for an address (the add-account form's first step). */
+  discover(address: string): Promise<DiscoveryOutcome> {
+    return discover(address, {
+      resolver: this.resolver, ca: this.deps.network?.ca,
+      ispdbUrl: this.deps.store.appSettings().ispdbUrl ?? this.deps.network?.ispdbUrl,
+    });
+  }
+
+  /** Does the server answer as a mail server, its certificate verified for its name? No password is sent. */
+  probe(server: { protocol: 'imap' | 'pop3'; security: 'tls' | 'starttls' | 'plaintext'; host: string; port: number }): Promise<ProbeResult> {
+    return probeServer(server, { lookup: this.resolver.lookup, ca: this.deps.network?.ca, deadlineMs: PROBE_DEADLINE_MS });
   }
 
   start(): void {

@@ -12,6 +12,8 @@ import { DEFAULT_MIGRATION_OPTIONS, type FailedMessage, type MigrationProgress }
 import { domainOf, loadPolicy, policyServerFor, policySourceFor, type Policy } from '../migration/policy.js';
 import { CheckFailure, internalFailure } from '../protocols/check-failure.js';
 import { mayReceiveSavedPassword, SAVED_PASSWORD_REFUSED } from './secret-destination.js';
+import type { PublishedPolicies } from '../migration/published-policies.js';
+import { providerForDomain } from '../discovery/builtin-source.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 
@@ -22,6 +24,8 @@ export interface MigrationManagerDeps {
   registerSecret: (secret: string) => void;
   push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
   deadlineMs?: number | undefined;
+  /** Policies published by the accounts' domains (and a managed deployment's URL), cached. */
+  publishedPolicies?: PublishedPolicies | undefined;
 }
 
 interface Active { stop: boolean; progress: MigrationProgress | null; done: Promise<void> }
@@ -39,14 +43,35 @@ export class MigrationManager {
 
   constructor(private readonly deps: MigrationManagerDeps) {}
 
+  /** Refreshes of published policies under way: settle() waits for them too. */
+  private readonly refreshing = new Set<Promise<void>>();
+
+  /** The policy file here (data dir or `policyPath`) over what the managed URL and the domains publish. */
   policy(): Policy | undefined {
     const path = this.deps.store.policyPath() ?? join(this.deps.store.directory, 'policy.json');
+    let local: Policy | undefined;
     try {
-      return loadPolicy(path);
+      local = loadPolicy(path);
     } catch (error) {
       this.deps.logger.error({ msg: 'organisation policy ignored', reason: (error as Error).message });
-      return undefined;
     }
+    const published = this.deps.publishedPolicies?.policy(this.deps.store.appSettings().policyUrl);
+    if (!published) return local;
+    return { version: 1, domains: { ...published.domains, ...local?.domains } };
+  }
+
+  /** Asks the account's domain (and the managed URL) for a policy, at most once a day each.
+   * Public providers' domains are never asked: they host no organisation's policy. */
+  private refreshPublishedPolicy(endpoint: AccountEndpoint): Promise<void> {
+    const published = this.deps.publishedPolicies;
+    const domain = domainOf(endpoint.user);
+    if (!published || !domain) return Promise.resolve();
+    const policyUrl = this.deps.store.appSettings().policyUrl;
+    const asks = [
+      ...(providerForDomain(domain) || this.deps.store.domainsMigrated().includes(domain) ? [] : [published.refreshDomain(domain)]),
+      ...(policyUrl ? [published.refreshUrl(policyUrl)] : []),
+    ];
+    return Promise.all(asks).then(() => undefined);
   }
 
   /** The policy's old server for this account, unless its domain was already switched off here. */
@@ -141,11 +166,24 @@ export class MigrationManager {
     const state = this.deps.store.accountState(url);
     const saved = state.migrationSource;
     if (!saved) {
-      const fromPolicy = this.policySource(endpoint);
-      if (fromPolicy && state.migration?.status !== 'complete') {
-        this.deps.store.updateAccountState(url, { migrationSource: { url: formatAccountUrl(fromPolicy), retired: false } });
-        this.launch(url, endpoint, fromPolicy);
+      const launchFromPolicy = (): void => {
+        if (this.active.has(url) || this.deps.store.accountState(url).migrationSource) return;
+        const fromPolicy = this.policySource(endpoint);
+        if (fromPolicy && state.migration?.status !== 'complete') {
+          this.deps.store.updateAccountState(url, { migrationSource: { url: formatAccountUrl(fromPolicy), retired: false } });
+          this.launch(url, endpoint, fromPolicy);
+        }
+      };
+      // A policy already known here (the file, or a cached published one) starts at once; otherwise
+      // the account's domain is asked first (at most once a day, bounded).
+      if (this.policySource(endpoint)) {
+        launchFromPolicy();
+        return;
       }
+      const pending = this.refreshPublishedPolicy(endpoint).then(launchFromPolicy)
+        .catch((error: unknown) => { internalFailure(error, (entry) => this.deps.logger.error(entry)); })
+        .finally(() => this.refreshing.delete(pending));
+      this.refreshing.add(pending);
       return;
     }
     if (saved.retired) return;
@@ -157,6 +195,7 @@ export class MigrationManager {
 
   /** Waits for every running migration (tests, quitting). */
   async settle(): Promise<void> {
+    await Promise.all([...this.refreshing]);
     await Promise.all([...this.active.values()].map((active) => active.done));
   }
 
