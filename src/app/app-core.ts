@@ -4,7 +4,7 @@
 // Electron shell and the browser-test bridge drive exactly this code.
 import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import type {
-  AccountInput, AccountView, AppSettings, CheckNowResult, MigrationPlanView, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
+  AccountInput, AccountView, AppSettings, CheckNowResult, DiscoveryResult, MigrationPlanView, ResponseOf, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
 } from '../ipc/contract.js';
 import type { Logger } from '../log/redacting-logger.js';
 import type { TrayState } from '../login-control/login-control.js';
@@ -21,6 +21,7 @@ import { MigrationManager } from './migration-manager.js';
 import { AnnouncedMessages, planNotifications, type PlannedNotification } from './notification-planner.js';
 import { summariseTray, type TraySummary } from './tray-summary.js';
 import { discover, type DiscoveryOutcome } from '../discovery/discover.js';
+import { AddressError } from '../discovery/discovery-context.js';
 import { PublishedPolicies, POLICY_MAX_BYTES } from '../migration/published-policies.js';
 import { fetchBounded } from '../protocols/net/bounded-fetch.js';
 import { nameResolver, type NameResolver } from '../protocols/net/name-resolver.js';
@@ -101,6 +102,25 @@ export class AppCore {
       resolver: this.resolver, ca: this.deps.network?.ca,
       ispdbUrl: this.deps.store.appSettings().ispdbUrl ?? this.deps.network?.ispdbUrl,
     });
+  }
+
+  /** Discovery as the window sees it: an address the page sent that is not one gets our words. */
+  async discoverForWindow(address: string): Promise<DiscoveryResult> {
+    let outcome: DiscoveryOutcome;
+    try {
+      outcome = await this.discover(address);
+    } catch (error) {
+      if (error instanceof AddressError) throw new AppCoreError(error.message);
+      throw error;
+    }
+    if (!outcome.found) return { found: false, bestGuess: outcome.bestGuess };
+    const { source, trusted, provider, from, hint, incoming } = outcome.discovery;
+    return { found: true, source, trusted, provider, from, hint, incoming };
+  }
+
+  async probeForWindow(server: Parameters<AppCore['probe']>[0]): Promise<ResponseOf<'accounts:probe'>> {
+    const result = await this.probe(server);
+    return result.ok ? { ok: true } : { ok: false, reason: result.failure.reason, message: result.failure.message };
   }
 
   /** Does the server answer as a mail server, its certificate verified for its name? No password is sent. */

@@ -13,6 +13,8 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'accounts:update': ({ url, ...changes }) => core.updateAccount(url, changes),
     'accounts:remove': ({ url }) => core.removeAccount(url),
     'accounts:test': (input) => core.testConnection(input),
+    'accounts:discover': ({ address }) => core.discoverForWindow(address),
+    'accounts:probe': (server) => core.probeForWindow(server),
     'accounts:check-now': ({ url, force }) => core.checkNow(url, force === true),
     'accounts:pause': ({ url }) => core.pause(url),
     'accounts:resume': ({ url }) => core.resume(url),

@@ -33,6 +33,25 @@ const en = {
     deferred: 'To keep the account from being locked, the next login is at {{time}} ({{count}} failed in a row).',
     tryAnyway: 'Try now anyway', tryAnywayRisk: 'Another refused login brings a lockout closer.',
   },
+  discover: {
+    address: 'Email address', continue: 'Continue', manual: 'Set up manually', looking: 'Looking up the settings for {{domain}}…',
+    foundBy: 'Settings found in {{source}}', provider: 'Provider: {{name}}',
+    source: {
+      builtin: 'Mailbeacon’s list of providers', autoconfig: 'your domain’s published settings', ispdb: 'the shared settings database',
+      srv: 'your domain’s DNS records', mx: 'your domain’s mail host (DNS)', guess: 'a guess, checked without your password',
+    },
+    server: '{{protocol}} · {{host}}:{{port}} · {{security}}',
+    untrusted: 'This server was found over DNS, an unencrypted connection or by guessing ({{from}}), which someone on your network could fake. Use it only if it is your provider’s server.',
+    use: 'Use this server', useUnverified: 'Yes, this is my provider’s server',
+    checkingServer: 'Checking that {{host}} answers…',
+    oauth2Only: 'This provider only accepts “Sign in with {{provider}}” (OAuth2), which this version of Mailbeacon cannot do yet.',
+    notFound: 'No settings were found for {{domain}}. Enter your provider’s server below (we filled in the most likely one).',
+    probeFailed: '{{host}} did not answer as a mail server should: {{reason}}. Check the server below, or try again later.',
+    needAddress: 'Enter your email address (name@example.com).', needPassword: 'Enter the password.',
+    auth: {
+      password: 'Log in with your password', 'app-password': 'Log in with an app password', 'authorization-code': 'Log in with the authorization code (授权码)', oauth2: 'Sign in with OAuth2',
+    },
+  },
   form: {
     addTitle: 'Add account', editTitle: 'Edit account', user: 'Address or user name', password: 'Password',
     protocol: 'Protocol', host: 'Server', port: 'Port', security: 'Security',
@@ -108,6 +127,25 @@ const zhCN: Strings = {
     enterPassword: '输入密码',
     deferred: '为避免账户被锁定，下次登录时间为 {{time}}（已连续失败 {{count}} 次）。',
     tryAnyway: '仍然立即尝试', tryAnywayRisk: '再次登录失败会使账户更接近被锁定。',
+  },
+  discover: {
+    address: '邮箱地址', continue: '继续', manual: '手动设置', looking: '正在查找 {{domain}} 的服务器设置…',
+    foundBy: '已从{{source}}找到设置', provider: '服务商：{{name}}',
+    source: {
+      builtin: 'Mailbeacon 内置的服务商列表', autoconfig: '您的域名发布的设置', ispdb: '公共设置数据库',
+      srv: '您的域名的 DNS 记录', mx: '您的域名的邮件主机（DNS）', guess: '推测（已在不发送密码的情况下验证）',
+    },
+    server: '{{protocol}} · {{host}}:{{port}} · {{security}}',
+    untrusted: '此服务器是通过 DNS、未加密的连接或推测找到的（{{from}}），网络中的他人可能伪造。请仅在确认这是您的服务商的服务器时使用。',
+    use: '使用此服务器', useUnverified: '是的，这是我的服务商的服务器',
+    checkingServer: '正在确认 {{host}} 是否响应…',
+    oauth2Only: '该服务商只接受“使用 {{provider}} 登录”（OAuth2），当前版本的 Mailbeacon 暂不支持。',
+    notFound: '未找到 {{domain}} 的设置。请在下方填写服务商的服务器（已填入最可能的服务器）。',
+    probeFailed: '{{host}} 没有像邮件服务器那样响应：{{reason}}。请检查下方的服务器，或稍后再试。',
+    needAddress: '请输入邮箱地址（例如 name@example.com）。', needPassword: '请输入密码。',
+    auth: {
+      password: '使用邮箱密码登录', 'app-password': '使用应用专用密码登录', 'authorization-code': '使用授权码登录', oauth2: '使用 OAuth2 登录',
+    },
   },
   form: {
     addTitle: '添加账户', editTitle: '编辑账户', user: '邮箱地址或用户名', password: '密码',

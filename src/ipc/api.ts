@@ -9,6 +9,8 @@ export const apiMethods = {
   updateAccount: 'accounts:update',
   removeAccount: 'accounts:remove',
   testConnection: 'accounts:test',
+  discoverServer: 'accounts:discover',
+  probeServer: 'accounts:probe',
   checkNow: 'accounts:check-now',
   pause: 'accounts:pause',
   resume: 'accounts:resume',

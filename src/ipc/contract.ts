@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { FAILURE_REASONS } from '../protocols/failure-reasons.js';
 import { SettingsSchema } from '../settings/app-settings.js';
+import { AUTH_KINDS, DISCOVERY_SOURCES } from '../discovery/discovery-types.js';
 
 export { LanguageSchema, SettingsSchema, type AppSettings } from '../settings/app-settings.js';
 
@@ -32,6 +33,24 @@ export const AccountInputSchema = z.object({
 }).refine((input) => input.security !== 'plaintext' || input.plaintextRiskAccepted, {
   message: 'plaintext needs the "I understand the risk" confirmation', path: ['plaintextRiskAccepted'],
 });
+
+export const DiscoveredServerSchema = z.object({
+  protocol: ProtocolSchema, security: SecuritySchema, host: z.string(), port: z.number(), user: z.string(), auth: z.enum(AUTH_KINDS),
+});
+
+export const DiscoveryResultSchema = z.discriminatedUnion('found', [
+  z.object({
+    found: z.literal(true), source: z.enum(DISCOVERY_SOURCES), trusted: z.boolean(), provider: z.string().nullable(), from: z.string(),
+    hint: z.object({ en: z.string(), 'zh-CN': z.string() }).nullable(), incoming: z.array(DiscoveredServerSchema),
+  }),
+  /** Nothing found: the manual form, prefilled with the most likely server. */
+  z.object({ found: z.literal(false), bestGuess: DiscoveredServerSchema }),
+]);
+
+export const ProbeResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), reason: FailureReasonSchema, message: z.string() }),
+]);
 
 export const FailureSchema = z.object({ reason: FailureReasonSchema, message: z.string(), temporary: z.boolean() });
 
@@ -124,6 +143,13 @@ export const invokeContract = {
   },
   'accounts:remove': { request: target, response: nothing },
   'accounts:test': { request: AccountInputSchema, response: TestResultSchema },
+  /** Server settings for an address; nothing is sent to any server but DNS and HTTPS questions. */
+  'accounts:discover': { request: z.object({ address: z.string().trim().min(3).max(320) }), response: DiscoveryResultSchema },
+  /** Does this server answer as a mail server (TLS verified, greeting)? No user name or password is sent. */
+  'accounts:probe': {
+    request: z.object({ protocol: ProtocolSchema, security: SecuritySchema, host: hostName, port: z.number().int().min(1).max(65535) }),
+    response: ProbeResultSchema,
+  },
   'accounts:check-now': {
     request: z.object({ url: z.string().min(1).optional(), force: z.boolean().optional() }),
     response: z.object({
@@ -177,6 +203,8 @@ export type AccountInput = z.output<typeof AccountInputSchema>;
 export type CheckNowResult = ResponseOf<'accounts:check-now'>;
 export type AccountView = z.output<typeof AccountViewSchema>;
 export type TestResult = z.output<typeof TestResultSchema>;
+export type DiscoveryResult = z.output<typeof DiscoveryResultSchema>;
+export type DiscoveredServer = z.output<typeof DiscoveredServerSchema>;
 export type Pending = z.output<typeof PendingSchema>;
 export type CertificateView = z.output<typeof CertificateSchema>;
 export type MigrationView = z.output<typeof MigrationViewSchema>;

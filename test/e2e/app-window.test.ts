@@ -51,6 +51,8 @@ describe('the Mailbeacon window in Chromium', () => {
 
       // Add an account through the form.
       await page.getByRole('button', { name: T.accounts.add }).click();
+      // Not a mail address: straight to the full form.
+      await page.getByRole('button', { name: T.discover.manual }).click();
       await page.locator('#field-user').fill(user);
       await page.locator('#field-password').fill('first-password');
       await page.locator('#field-host').fill('127.0.0.1');

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppCore, type AppNotification } from '../../src/app/app-core.js';
+import { AppCore, type AppCoreDeps, type AppNotification } from '../../src/app/app-core.js';
 import { createIpcHandlers } from '../../src/app/ipc-handlers.js';
 import { isInvokeChannel, parseRequest } from '../../src/ipc/contract.js';
 import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
@@ -34,7 +34,7 @@ export class TestBridge {
   private server: Server | undefined;
   port = 0;
 
-  constructor() {
+  constructor(options: { network?: AppCoreDeps['network'] } = {}) {
     if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
     const secrets = new SecretRegistry();
     const store = new ConfSettingsStore(this.stateDir);
@@ -53,6 +53,7 @@ export class TestBridge {
       now: Date.now,
       random: Math.random,
       timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      ...(options.network ? { network: options.network } : {}),
     });
   }
 

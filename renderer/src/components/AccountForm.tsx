@@ -3,23 +3,38 @@ import { useTranslation } from 'react-i18next';
 import { AccountInputSchema, type AccountInput, type AccountView, type TestResult } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { SecurityFields } from './SecurityFields.js';
+import { AddressStep, type ManualPrefill } from './AddressStep.js';
 
 const DEFAULT_PORTS = { imap: { tls: 993, starttls: 143, plaintext: 143 }, pop3: { tls: 995, starttls: 110, plaintext: 110 } } as const;
 
 type Draft = Omit<AccountInput, 'port' | 'intervalMinutes'> & { port: string; intervalMinutes: string };
 
-/** Add (every field) or edit (interval and link; the rest is the account's identity). */
+/** Adding starts from an address (AddressStep); the full form is for editing, and for servers
+ * discovery did not find or the user wants to set by hand. */
 export function AccountForm({ existing, defaultIntervalMinutes, onDone }: {
   existing: AccountView | undefined; defaultIntervalMinutes: number; onDone: (account?: AccountView) => void;
 }) {
+  const [prefill, setPrefill] = useState<ManualPrefill | undefined>();
+  if (!existing && !prefill) return <AddressStep defaultIntervalMinutes={defaultIntervalMinutes} onManual={setPrefill} onDone={onDone} />;
+  return <ServerForm existing={existing} prefill={prefill} defaultIntervalMinutes={defaultIntervalMinutes} onDone={onDone} />;
+}
+
+/** Add (every field) or edit (interval and link; the rest is the account's identity). */
+function ServerForm({ existing, prefill, defaultIntervalMinutes, onDone }: {
+  existing: AccountView | undefined; prefill: ManualPrefill | undefined; defaultIntervalMinutes: number; onDone: (account?: AccountView) => void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<Draft>(() => ({
-    user: existing?.user ?? '', password: '', protocol: existing?.protocol ?? 'imap', host: existing?.host ?? '',
-    port: String(existing?.port ?? 993), security: existing?.security ?? 'tls', plaintextRiskAccepted: existing?.security === 'plaintext',
+    user: existing?.user ?? prefill?.server?.user ?? prefill?.user ?? '', password: prefill?.password ?? '',
+    protocol: existing?.protocol ?? prefill?.server?.protocol ?? 'imap', host: existing?.host ?? prefill?.server?.host ?? '',
+    port: String(existing?.port ?? prefill?.server?.port ?? 993), security: existing?.security ?? prefill?.server?.security ?? 'tls',
+    plaintextRiskAccepted: existing?.security === 'plaintext',
     intervalMinutes: String(existing?.intervalMinutes ?? defaultIntervalMinutes), webmailUrl: existing?.webmailUrl ?? '',
   }));
   const [invalid, setInvalid] = useState<Set<string>>(new Set());
-  const [status, setStatus] = useState<{ kind: 'error' | 'info' | 'success'; text: string } | undefined>();
+  const [status, setStatus] = useState<{ kind: 'error' | 'info' | 'success'; text: string } | undefined>(
+    prefill?.note ? { kind: 'info', text: prefill.note } : undefined,
+  );
   const [busy, setBusy] = useState(false);
   const editing = existing !== undefined;
 
