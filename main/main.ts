@@ -1,6 +1,7 @@
 // The Electron shell's composition root: wires the core (src/) to the tray, notifications, the
 // window, IPC, power and network events. No business logic lives here.
 // First: V8 settings that must precede every other module (see v8-tuning.ts).
+import { networkFromEnvironment } from '../src/app/network-from-environment.js';
 import './v8-tuning.js';
 import { app, ipcMain, net, powerMonitor, session } from 'electron';
 import type { TFunction } from 'i18next';
@@ -56,6 +57,7 @@ async function run(): Promise<void> {
     now: Date.now,
     random: Math.random,
     timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    network: networkFromEnvironment(process.env, (entry) => logger.error(entry)),
     push: (channel, payload) => {
       window.send(channel, payload);
       // The taskbar/dock shows a running migration's progress too.
