@@ -113,6 +113,9 @@ describe('discovery: address → server', () => {
     expect(asked?.url).toContain('emailaddress=bob%40beta.test');
     const wellKnown = await discover('w@wellknown.test');
     expect(wellKnown.events[0]).toMatchObject({ source: 'autoconfig', trusted: true, from: 'https://wellknown.test/.well-known/autoconfig/mail/config-v1.1.xml' });
+    // The test CA through NODE_EXTRA_CA_CERTS instead of --ca: still a verified HTTPS answer.
+    const extraCa = await runCli(['discover', 'bob@beta.test', '--json'], { env: { ...env, NODE_EXTRA_CA_CERTS: dovecot.caFile } });
+    expect(extraCa.events[0]).toMatchObject({ source: 'autoconfig', trusted: true });
     const plain = await discover('carol@plain.test');
     expect(plain.events[0]).toMatchObject({ source: 'autoconfig', trusted: false });
   });

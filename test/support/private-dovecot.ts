@@ -28,16 +28,22 @@ export function dovecotInstalled(): boolean {
 
 export const DOVECOT_INSTALL_HINT = 'Dovecot is needed: sudo apt-get install -y dovecot-imapd dovecot-pop3d openssl';
 
+/**
+ * A free port below the kernel's ephemeral range (32768–60999 on Linux): the tests restart Dovecot
+ * on the same ports, and a port from that range can be taken in between by any outgoing
+ * connection's local end, which Dovecot's bind then fails on.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port for the private Dovecot');
 }
 
 /** Waits for the server's greeting rather than for the port: Dovecot drops a too-early connection. */

@@ -50,7 +50,8 @@ export class TestDns {
     for (const [name, address] of Object.entries(records.a ?? {})) args.push(`--host-record=${name},${address}`);
     // A free UDP+TCP port: dnsmasq says so at once when it cannot bind, and we try another.
     for (let attempt = 0; attempt < 10; attempt += 1) {
-      this.port = 20_000 + Math.floor(Math.random() * 40_000);
+      // 10000–19999: apart from the private Dovecot's ports (20000–31999) and the ephemeral range.
+      this.port = 10_000 + Math.floor(Math.random() * 10_000);
       const child = spawn(DNSMASQ, [...args, `--port=${this.port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr!.on('data', (data: Buffer) => { stderr += data.toString(); });
