@@ -5,21 +5,23 @@ import tseslint from 'typescript-eslint';
 // the domain folders above them never reach the shells' adapters (app/, cli/, ipc/) at the top.
 // test/unit/layering-lint.test.ts proves that each forbidden edge fails.
 const SHELLS = ['app', 'cli', 'ipc'];
-const ABOVE_PROTOCOLS = ['login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'i18n', 'runtime', ...SHELLS];
+const ABOVE_PROTOCOLS = ['login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', 'i18n', 'runtime', ...SHELLS];
 export const LAYER_MAP = {
   account: ['protocols', 'detection', ...ABOVE_PROTOCOLS],
   log: ['account', 'protocols', 'detection', ...ABOVE_PROTOCOLS],
   protocols: ABOVE_PROTOCOLS,
   detection: ABOVE_PROTOCOLS,
-  'login-control': ['settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
-  secrets: ['protocols', 'detection', 'login-control', 'settings', 'watch', 'migration', 'discovery', ...SHELLS],
-  settings: ['watch', 'secrets', 'discovery', ...SHELLS],
+  'login-control': ['settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
+  secrets: ['protocols', 'detection', 'login-control', 'settings', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
+  settings: ['watch', 'secrets', 'discovery', 'oauth', ...SHELLS],
   watch: ['migration', 'settings', 'secrets', ...SHELLS],
   migration: ['watch', 'secrets', ...SHELLS],
   // From an address to servers: above protocols and account, below the shells; holds no state.
   discovery: ['login-control', 'settings', 'secrets', 'watch', 'migration', 'i18n', 'runtime', ...SHELLS],
-  i18n: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
-  runtime: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', ...SHELLS],
+  // OAuth2 sign-in and tokens: above protocols and secrets, below the account runtime's composers.
+  oauth: ['login-control', 'settings', 'watch', 'migration', 'discovery', 'i18n', 'runtime', ...SHELLS],
+  i18n: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
+  runtime: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
   ipc: ['app', 'cli'],
   app: ['cli'],
   cli: ['app', 'ipc'],

@@ -90,6 +90,8 @@ export function accountContext(args: CommonArgs, environment: Environment, store
 
 /** The password for the first attempt, registered for redaction before anything can log it. */
 export async function initialPassword(args: CommonArgs, context: AccountContext, environment: Environment): Promise<string> {
+  // An OAuth2 account sends access tokens from its saved grant, never a password.
+  if (context.saved?.oauth) return '';
   let password: string | undefined;
   if (args.passwordStdin) {
     password = await environment.input().next();
@@ -113,6 +115,7 @@ export async function initialPassword(args: CommonArgs, context: AccountContext,
 
 /** What the user can do about a refused password, given where this command took it from. */
 export function credentialsHint(args: CommonArgs, context: AccountContext, environment: Environment): string {
+  if (context.saved?.oauth) return `sign in again with "mailbeacon reauth ${context.url}" (it is tried at once).`;
   if (args.passwordStdin) return 'the password given on stdin was refused.';
   if (environment.env.MAILBEACON_PASSWORD) return 'the password in MAILBEACON_PASSWORD was refused.';
   return `the saved password is not accepted: save the right one with "mailbeacon accounts add ${context.url}" (it is tried at once).`;

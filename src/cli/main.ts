@@ -9,6 +9,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { watchCommand } from './commands/watch.js';
 import { watchAllCommand } from './commands/watch-all.js';
 import { discoverCommand } from './commands/discover.js';
+import { reauthCommand } from './commands/oauth-commands.js';
 import { openStore } from './account-context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { CheckFailure } from '../protocols/check-failure.js';
@@ -22,6 +23,8 @@ export const USAGE = `usage:
   mailbeacon watch URL [--interval SECONDS] [--backoff-base SECONDS] [--ca FILE] [--password-stdin] [--state DIR] [--json]
   mailbeacon watch --all [--interval SECONDS] [--backoff-base SECONDS] [--state DIR] [--json]
   mailbeacon accounts add URL|ADDRESS [--ca FILE] [--interval SECONDS] [--password-stdin] [--no-verify] [--yes] [--state DIR] [--json]
+  mailbeacon accounts add ADDRESS --oauth [--ca FILE] [--interval SECONDS] [--yes] [--state DIR] [--json]
+  mailbeacon reauth URL [--state DIR] [--json]
   mailbeacon discover ADDRESS [--ca FILE] [--state DIR] [--json]
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
@@ -33,6 +36,8 @@ URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://
 Password: the first stdin line with --password-stdin, else MAILBEACON_PASSWORD, else the keychain.
 ADDRESS: name@domain; the server is discovered (built-in list, autoconfig, ISPDB, DNS SRV, MX, guess);
      --yes accepts a server found over DNS, plain HTTP or by guessing without asking.
+--oauth: sign in with OAuth2 in the browser (the address is printed; MAILBEACON_NO_BROWSER=1 only prints it);
+     reauth signs an OAuth2 account in again after its grant was revoked or expired.
 --force: log in even inside the lockout guard's window (risks getting the account locked).
 --backoff-base: the guard's base wait after a refused login (default 600 s; doubles per failure).
 mailbeacon --version prints the version.`;
@@ -54,6 +59,7 @@ const OPTIONS = {
   fingerprint: { type: 'string' },
   'no-verify': { type: 'boolean', default: false },
   yes: { type: 'boolean', short: 'y', default: false },
+  oauth: { type: 'boolean', default: false },
   version: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsConfig['options'];
@@ -63,7 +69,8 @@ type OptionName = keyof typeof OPTIONS;
 const ALLOWED: Record<string, OptionName[]> = {
   check: ['ca', 'password-stdin', 'state', 'json', 'force', 'backoff-base'],
   watch: ['ca', 'password-stdin', 'state', 'json', 'interval', 'all', 'backoff-base'],
-  'accounts add': ['ca', 'password-stdin', 'state', 'interval', 'no-verify', 'json', 'yes'],
+  'accounts add': ['ca', 'password-stdin', 'state', 'interval', 'no-verify', 'json', 'yes', 'oauth'],
+  reauth: ['state', 'json'],
   discover: ['ca', 'state', 'json'],
   trust: ['fingerprint', 'state', 'json'],
   'accounts list': ['state', 'json'],
@@ -89,7 +96,7 @@ function parseBackoffBase(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover'];
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover', 'reauth'];
 
 /** The known command nearest to what was typed (at most two edits away), for "did you mean". */
 export function nearestCommand(typed: string): string | undefined {
@@ -153,6 +160,9 @@ export async function runCli(argv: string[], environment: Environment, write: (l
       throw new UsageError(`--${name} does not apply to "${command}"`);
     }
   }
+  if (values.oauth && (values['password-stdin'] || values['no-verify'])) {
+    throw new UsageError('--oauth signs in in the browser and always tries the login: --password-stdin and --no-verify do not apply');
+  }
   const rest = positionals.slice(command.startsWith('accounts') ? 2 : 1);
   if (command === 'migrate') {
     if (rest.length !== 0) throw new UsageError('"migrate" takes --from URL and --to URL, no other arguments');
@@ -189,8 +199,9 @@ export async function runCli(argv: string[], environment: Environment, write: (l
     case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
     case 'accounts add': return accountsAdd({
       ...common, intervalSeconds, verify: !values['no-verify'], json: values.json, yes: values.yes,
-      ispdbUrl: common.url.includes('://') ? undefined : settingsIspdbUrl(values.state),
+      ispdbUrl: common.url.includes('://') ? undefined : settingsIspdbUrl(values.state), oauth: values.oauth,
     }, environment, write);
+    case 'reauth': return reauthCommand({ url: common.url, stateDir: values.state, json: values.json }, environment, write);
     case 'trust': return trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
     case 'accounts list': return accountsList({ stateDir: values.state, json: values.json }, write);
     default: return accountsRemove(common, environment, write);

@@ -2,7 +2,7 @@
 // https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml), then the same over plain HTTP:
 // an HTTP answer can be forged by anyone on the path, so it is shown and needs the user's yes.
 import { fetchBounded } from '../protocols/net/bounded-fetch.js';
-import { parseAutoconfig } from './autoconfig-xml.js';
+import { parseAutoconfigDocument } from './autoconfig-xml.js';
 import { MAX_DOCUMENT_BYTES, type DiscoveryContext } from './discovery-context.js';
 import { byPreference, type Discovery, type DiscoverySource } from './discovery-types.js';
 
@@ -12,16 +12,18 @@ export async function autoconfigFrom(url: string, source: DiscoverySource, conte
     lookup: context.resolver.lookup, ca: context.ca, deadlineMs: context.stepMs, maxBytes: MAX_DOCUMENT_BYTES, timers: context.timers,
   });
   if (!answer.ok) return undefined;
-  let incoming;
+  let parsed;
   try {
-    incoming = parseAutoconfig(answer.body, context.address);
+    parsed = parseAutoconfigDocument(answer.body, context.address);
   } catch {
     return undefined;
   }
-  if (incoming.length === 0) return undefined;
+  if (parsed.incoming.length === 0) return undefined;
   return {
-    address: context.address, source, trusted: answer.secure, incoming: incoming.sort(byPreference), hint: null, provider: null,
+    address: context.address, source, trusted: answer.secure, incoming: parsed.incoming.sort(byPreference), hint: null, provider: null,
     from: url.replace(/\?.*$/, ''),
+    // An OAuth2 service named over plain HTTP could send the sign-in anywhere: HTTPS only.
+    oauth2: answer.secure ? parsed.oauth2 : null,
   };
 }
 

@@ -5,6 +5,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Security } from '../account/account-url.js';
 import type { AuthKind, IncomingServer } from './discovery-types.js';
+import type { OAuthEndpoints } from '../oauth/oauth-server.js';
 
 export class AutoconfigError extends Error {
   override readonly name = 'AutoconfigError';
@@ -48,6 +49,23 @@ function text(value: unknown): string | undefined {
 
 /** The IMAP and POP3 servers a config-v1.1.xml document offers for `address`, in its own order. */
 export function parseAutoconfig(xml: string, address: string): IncomingServer[] {
+  return parseAutoconfigDocument(xml, address).incoming;
+}
+
+const HTTPS_URL = /^https:\/\/[^\s"<>]{1,2000}$/;
+
+/** The servers, and the OAuth2 service Thunderbird's `<oAuth2>` element names (HTTPS endpoints only). */
+export function parseAutoconfigDocument(xml: string, address: string): { incoming: IncomingServer[]; oauth2: OAuthEndpoints | null } {
+  const incoming = parseServers(xml, address);
+  const oauth = (parser.parse(xml) as { clientConfig?: { oAuth2?: Record<string, unknown> } }).clientConfig?.oAuth2;
+  const field = (name: string): string => (text(oauth?.[name]) ?? '').trim();
+  const endpoints = { issuer: field('issuer'), authorizationEndpoint: field('authURL'), tokenEndpoint: field('tokenURL'), scope: field('scope') };
+  const usable = endpoints.issuer !== '' && endpoints.scope !== '' && endpoints.scope.length <= 1024
+    && HTTPS_URL.test(endpoints.authorizationEndpoint) && HTTPS_URL.test(endpoints.tokenEndpoint);
+  return { incoming, oauth2: usable ? endpoints : null };
+}
+
+function parseServers(xml: string, address: string): IncomingServer[] {
   // Autoconfig needs no DTD: refusing one refuses entity expansion attacks with it.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AutoconfigError('the document declares a DTD or entities');
   const valid = XMLValidator.validate(xml);

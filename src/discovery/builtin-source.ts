@@ -1,6 +1,11 @@
 // The built-in provider knowledge, looked up by the address's domain or by an MX host's name.
 import { BUILTIN_PROVIDERS, type Provider } from './builtin-providers.js';
 import type { Discovery, IncomingServer } from './discovery-types.js';
+import { PROVIDER_OAUTH, type OAuthEndpoints } from '../oauth/oauth-server.js';
+
+export function oauthOf(provider: Provider): OAuthEndpoints | null {
+  return provider.id === 'gmail' || provider.id === 'microsoft' ? PROVIDER_OAUTH[provider.id] : null;
+}
 
 export function providerForDomain(domain: string): Provider | undefined {
   return BUILTIN_PROVIDERS.find((provider) => provider.domains.includes(domain));
@@ -21,6 +26,6 @@ export function builtinDiscovery(address: string, domain: string): Discovery | u
   if (!provider) return undefined;
   return {
     address, source: 'builtin', trusted: true, incoming: serversOf(provider, address), hint: provider.hint,
-    provider: provider.name, from: `Mailbeacon's provider list (${provider.id})`,
+    provider: provider.name, from: `Mailbeacon's provider list (${provider.id})`, oauth2: oauthOf(provider),
   };
 }

@@ -1,6 +1,7 @@
 // What discovery finds for an address: where it came from, whether it may be used without the
 // user's confirmation, the incoming servers (best first) and the hint the user needs to log in.
 import type { Protocol, Security } from '../account/account-url.js';
+import type { OAuthEndpoints } from '../oauth/oauth-server.js';
 
 /** In precedence order: the first source that answers wins. */
 export const DISCOVERY_SOURCES = ['builtin', 'autoconfig', 'ispdb', 'srv', 'mx', 'guess'] as const;
@@ -35,6 +36,8 @@ export interface Discovery {
   provider: string | null;
   /** Where it was found, in words: "https://autoconfig.example.com/…", "_imaps._tcp.example.com". */
   from: string;
+  /** Where an OAuth2 sign-in happens, when the provider (or the domain's autoconfig) names one. */
+  oauth2: OAuthEndpoints | null;
 }
 
 /** Orders servers as a careful client would pick them: IMAP, then implicit TLS, then STARTTLS. */

@@ -27,6 +27,6 @@ export async function guessDiscovery(context: DiscoveryContext, deadlineMs = con
   if (incoming.length === 0) return undefined;
   return {
     address: context.address, source: 'guess', trusted: false, incoming, hint: null, provider: null,
-    from: `host names guessed from ${context.domain} and probed`,
+    from: `host names guessed from ${context.domain} and probed`, oauth2: null,
   };
 }

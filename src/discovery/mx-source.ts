@@ -1,6 +1,6 @@
 // A company domain hosted by a provider: its MX hosts name the provider (Google, Microsoft 365,
 // Tencent Exmail, NetEase, Aliyun, Zoho…), or the MX host's base domain has an ISPDB entry.
-import { providerForMx, serversOf } from './builtin-source.js';
+import { oauthOf, providerForMx, serversOf } from './builtin-source.js';
 import type { DiscoveryContext } from './discovery-context.js';
 import type { Discovery } from './discovery-types.js';
 import { ispdb } from './ispdb-source.js';
@@ -23,7 +23,7 @@ export async function mxDiscovery(context: DiscoveryContext): Promise<Discovery 
   if (provider) {
     return {
       address: context.address, source: 'mx', trusted: false, incoming: serversOf(provider, context.address), hint: provider.hint,
-      provider: provider.name, from: `the MX host ${first} of ${context.domain}`,
+      provider: provider.name, from: `the MX host ${first} of ${context.domain}`, oauth2: oauthOf(provider),
     };
   }
   const base = baseDomainOf(first);

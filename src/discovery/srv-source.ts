@@ -33,7 +33,7 @@ export async function srvDiscovery(context: DiscoveryContext): Promise<Discovery
   if (incoming.length === 0) return undefined;
   return {
     address: context.address, source: 'srv', trusted: false, incoming: incoming.sort(byPreference), hint: null, provider: null,
-    from: `DNS SRV records of ${context.domain}`,
+    from: `DNS SRV records of ${context.domain}`, oauth2: null,
   };
 }
 

@@ -7,6 +7,9 @@ import type { Logger } from '../log/redacting-logger.js';
 export interface OpenSessionOptions {
   endpoint: AccountEndpoint;
   password: string;
+  /** An OAuth2 access token: when given, the login is SASL OAUTHBEARER (else XOAUTH2) with it and
+   * `password` is not used. */
+  accessToken?: string | undefined;
   /** Extra CA (PEM) for this account. */
   ca?: string | undefined;
   /** A certificate the user trusted for this host:port (SHA-256 fingerprint). */

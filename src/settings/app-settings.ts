@@ -15,6 +15,8 @@ export const SettingsSchema = z.object({
   ispdbUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   /** Where a managed deployment publishes the organisation's migration policy (HTTPS). */
   policyUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  /** OAuth2 client IDs an organisation registered, by issuer (see README, "OAuth2 accounts"). */
+  oauthClientIds: z.record(z.string().max(2048), z.string().min(1).max(512)).optional(),
 });
 
 export type AppSettings = z.output<typeof SettingsSchema>;

@@ -13,6 +13,8 @@ export interface SavedAccount {
   intervalSeconds?: number | undefined;
   /** Opened when a notification of this account is clicked (http(s) or mailto). */
   webmailUrl?: string | undefined;
+  /** OAuth2 accounts: where the user signs in (public; the grant itself is in the keychain). */
+  oauth?: { issuer: string; authorizationEndpoint: string; tokenEndpoint: string; scope: string; clientId: string } | undefined;
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {

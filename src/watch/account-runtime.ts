@@ -28,6 +28,8 @@ export interface AccountRuntimeOptions {
   store: AccountStatePort;
   /** Read anew for every attempt; throws a `credentials-missing` CheckFailure when there is none. */
   readPassword: () => Promise<string>;
+  /** OAuth2 accounts: where access tokens come from (see CheckRunnerOptions.getAccessToken). */
+  readAccessToken?: ((renew: boolean) => Promise<string>) | undefined;
   logger: Logger;
   intervalMs: number;
   backoffBaseMs?: number | undefined;
@@ -56,6 +58,7 @@ export class AccountRuntime {
       logger: options.logger,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       getPassword: options.readPassword,
+      getAccessToken: options.readAccessToken,
       getPinnedFingerprint: () => store.trustedFingerprint(`${endpoint.host}:${endpoint.port}`),
       loadState: () => store.accountState(url).detection,
       saveState: (detection) => store.updateAccountState(url, { detection }),

@@ -24,6 +24,9 @@ export interface CheckRunnerOptions {
   /** Read anew for every attempt: replaced credentials take effect at once. Throws a
    * `credentials-missing` CheckFailure when there is no password to send. */
   getPassword: () => Promise<string>;
+  /** OAuth2 accounts: an access token instead of the password (`renew`: the server refused the
+   * last one, get a new one). Throws a classified CheckFailure when there is none to be had. */
+  getAccessToken?: ((renew: boolean) => Promise<string>) | undefined;
   /** The certificate fingerprint the user trusted for this host:port, read anew for each attempt. */
   getPinnedFingerprint?: () => string | undefined;
   loadState: () => DetectionState | undefined;
@@ -68,15 +71,7 @@ export class CheckRunner {
         });
         if (report) return { ok: true, report, loginDelaySeconds: undefined };
       }
-      const password = await this.options.getPassword();
-      const session = await openSession({
-        endpoint: this.options.endpoint,
-        password,
-        ca: this.options.ca,
-        pinnedFingerprint: this.options.getPinnedFingerprint?.(),
-        deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
-        logger: this.options.logger,
-      });
+      const session = await this.login();
       const report = await this.checkWith(session);
       if (this.options.onPushed && session.canIdle && !this.closed) {
         this.idleStarting = this.startIdle(session);
@@ -87,6 +82,30 @@ export class CheckRunner {
     } catch (error) {
       const failure = internalFailure(error, (entry) => this.options.logger.error(entry));
       return { ok: false, failure: await this.withCertificate(failure) };
+    }
+  }
+
+  /** Opens a session with the password, or with an OAuth2 access token: a token the server refuses
+   * is renewed once and tried again — an expired token is not a failed login, and only the
+   * renewed token's refusal is reported (and counted) as one. */
+  private async login(): Promise<MailSession> {
+    const open = (secret: { password: string } | { accessToken: string }): Promise<MailSession> => openSession({
+      endpoint: this.options.endpoint,
+      password: 'password' in secret ? secret.password : '',
+      ...('accessToken' in secret ? { accessToken: secret.accessToken } : {}),
+      ca: this.options.ca,
+      pinnedFingerprint: this.options.getPinnedFingerprint?.(),
+      deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      logger: this.options.logger,
+    });
+    const getAccessToken = this.options.getAccessToken;
+    if (!getAccessToken) return open({ password: await this.options.getPassword() });
+    try {
+      return await open({ accessToken: await getAccessToken(false) });
+    } catch (error) {
+      if (!(error instanceof CheckFailure) || error.reason !== 'rejected' || error.afterLogin) throw error;
+      this.options.logger.info({ msg: 'access token refused; renewing it once' });
+      return open({ accessToken: await getAccessToken(true) });
     }
   }
 

@@ -18,7 +18,7 @@ const forbiddenEdges = Object.entries(LAYER_MAP as Record<string, string[]>)
 describe('layering lint', () => {
   it('has a map for every folder of the core', () => {
     expect(Object.keys(LAYER_MAP).sort()).toEqual(
-      ['account', 'app', 'cli', 'detection', 'discovery', 'i18n', 'ipc', 'log', 'login-control', 'migration', 'protocols', 'runtime', 'secrets', 'settings', 'watch'],
+      ['account', 'app', 'cli', 'detection', 'discovery', 'i18n', 'ipc', 'log', 'login-control', 'migration', 'oauth', 'protocols', 'runtime', 'secrets', 'settings', 'watch'],
     );
   });
 
@@ -31,7 +31,7 @@ describe('layering lint', () => {
   it.each([
     ['watch', 'protocols'], ['watch', 'login-control'], ['migration', 'protocols'], ['app', 'watch'], ['cli', 'watch'],
     ['ipc', 'settings'], ['protocols', 'account'], ['settings', 'login-control'], ['discovery', 'protocols'], ['discovery', 'account'],
-    ['cli', 'discovery'], ['app', 'discovery'],
+    ['cli', 'discovery'], ['app', 'discovery'], ['oauth', 'protocols'], ['oauth', 'secrets'], ['cli', 'oauth'], ['app', 'oauth'],
   ])('src/%s/ importing src/%s/ is allowed', async (folder, below) => {
     expect(await restricted(`import { x } from '../${below}/example.js';\nexport const y = x;\n`, `src/${folder}/example.ts`)).toBe(false);
   });

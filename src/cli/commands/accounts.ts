@@ -5,18 +5,20 @@ import { accountContext, openStore, readCaFile, type Environment } from '../acco
 import { exitCodeFor } from '../exit-codes.js';
 import { confirmOnTerminal, promptHidden } from '../line-input.js';
 import { chooseDiscoveredServer } from './choose-discovered-server.js';
+import { accountsAddWithOAuth } from './oauth-commands.js';
 import { UsageError } from '../usage-error.js';
 import { presentAccount } from './run-account.js';
 
 export async function accountsAdd(
   args: {
     url: string; caFile?: string | undefined; passwordStdin: boolean; stateDir?: string | undefined; intervalSeconds?: number | undefined;
-    verify: boolean; json: boolean; yes: boolean; ispdbUrl?: string | undefined;
+    verify: boolean; json: boolean; yes: boolean; ispdbUrl?: string | undefined; oauth?: boolean;
   },
   environment: Environment,
   write: (line: string) => void,
   confirm: (question: string) => Promise<boolean> = confirmOnTerminal,
 ): Promise<number> {
+  if (args.oauth) return accountsAddWithOAuth(args, environment, write, confirm);
   let url: string;
   if (args.url.includes('://')) {
     url = formatAccountUrl(parseAccountUrl(args.url));
@@ -24,7 +26,7 @@ export async function accountsAdd(
     // An address: find its server first, and check that it answers before a password goes to it.
     const chosen = await chooseDiscoveredServer({ address: args.url, caFile: args.caFile, yes: args.yes, json: args.json, ispdbUrl: args.ispdbUrl }, environment, confirm);
     if (typeof chosen === 'number') return chosen;
-    url = chosen;
+    url = chosen.url;
   }
   const ca = args.caFile ? readCaFile(args.caFile) : undefined;
   const store = openStore(args.stateDir);

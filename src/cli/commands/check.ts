@@ -20,7 +20,7 @@ export async function checkCommand(args: CheckArgs, environment: Environment, wr
   if (args.passwordStdin) environment.input().close();
   let failure: Pick<CheckFailure, 'reason' | 'message' | 'afterLogin'> | undefined;
   const runtime = presentAccount({
-    context, readPassword: async () => password, intervalMs: intervalFor(context, undefined), backoffBaseMs: args.backoffBaseMs,
+    context, environment, readPassword: async () => password, intervalMs: intervalFor(context, undefined), backoffBaseMs: args.backoffBaseMs,
     json: args.json, write, timers: realTimers, idle: false,
     human: { oneShot: true, credentialsHint: credentialsHint(args, context, environment) },
     onEvent: (event) => {

@@ -2,6 +2,7 @@
 // plain HTTP, a guess), then a probe of the chosen server (TLS verified, greeting) — all before
 // the password is asked for or sent anywhere.
 import { probeServer } from '../../protocols/net/server-probe.js';
+import type { OAuthEndpoints } from '../../oauth/oauth-server.js';
 import type { Environment } from '../account-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
@@ -9,12 +10,14 @@ import { chineseWanted, describeDiscovery, discoverFor, discoveryDeps, notDiscov
 
 const PROBE_DEADLINE_MS = 10_000;
 
-/** The chosen account URL, or the exit code to end with. */
+export interface ChosenServer { url: string; address: string; oauth2: OAuthEndpoints | null }
+
+/** The chosen account URL (and, with `oauth`, where to sign in), or the exit code to end with. */
 export async function chooseDiscoveredServer(
-  args: { address: string; caFile?: string | undefined; yes: boolean; json: boolean; ispdbUrl?: string | undefined },
+  args: { address: string; caFile?: string | undefined; yes: boolean; json: boolean; ispdbUrl?: string | undefined; oauth?: boolean },
   environment: Environment,
   confirm: (question: string) => Promise<boolean>,
-): Promise<string | number> {
+): Promise<ChosenServer | number> {
   const deps = discoveryDeps(args, environment);
   const outcome = await discoverFor(args.address, deps);
   if (!outcome.found) {
@@ -22,9 +25,14 @@ export async function chooseDiscoveredServer(
     return EXIT.notDiscovered;
   }
   const { discovery } = outcome;
-  const server = discovery.incoming.find((candidate) => candidate.auth !== 'oauth2');
+  if (args.oauth && !discovery.oauth2) {
+    throw new UsageError(`no OAuth2 sign-in is known for ${discovery.address} (${discovery.from}); add it with a password instead`);
+  }
+  const server = args.oauth
+    ? discovery.incoming.find((candidate) => candidate.auth === 'oauth2') ?? discovery.incoming[0]
+    : discovery.incoming.find((candidate) => candidate.auth !== 'oauth2');
   if (!server) {
-    throw new UsageError(`${discovery.provider ?? discovery.address} accepts only an OAuth2 sign-in, which this version of Mailbeacon cannot do yet`);
+    throw new UsageError(`${discovery.provider ?? discovery.address} accepts only an OAuth2 sign-in: add it with --oauth`);
   }
   const url = serverUrl(server);
   if (!args.json) for (const line of describeDiscovery(discovery, environment)) environment.writeError(line);
@@ -43,5 +51,5 @@ export async function chooseDiscoveredServer(
     environment.writeError(`mailbeacon: ${url}: not saved: the server did not answer as a mail server should: ${probe.failure.message}${hint}`);
     return exitCodeFor(probe.failure.reason);
   }
-  return url;
+  return { url, address: discovery.address, oauth2: discovery.oauth2 };
 }

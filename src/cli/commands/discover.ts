@@ -73,7 +73,7 @@ export function discoveryEvent(outcome: DiscoveryOutcome): Record<string, unknow
   return {
     event: 'discovered', address: discovery.address, source: discovery.source, trusted: discovery.trusted,
     incoming: discovery.incoming.map((server) => ({ url: serverUrl(server), auth: server.auth })),
-    hint: discovery.hint, provider: discovery.provider, from: discovery.from,
+    hint: discovery.hint, provider: discovery.provider, from: discovery.from, oauth2: discovery.oauth2,
   };
 }
 

@@ -32,14 +32,15 @@ export async function watchAllCommand(
   const accounts: AccountRuntime[] = [];
   for (const { url } of saved) {
     const context = accountContext({ url, passwordStdin: false, stateDir: args.stateDir }, environment, store);
-    const first = await savedPassword(environment.secrets, context.url);
-    if (!first) {
+    // An OAuth2 account has a grant in the keychain, not a password: its tokens come from there.
+    const first = context.saved?.oauth ? '' : await savedPassword(environment.secrets, context.url);
+    if (first === undefined) {
       environment.writeError(`mailbeacon: ${context.url}: no password in the keychain; not watched (save it with "mailbeacon accounts add ${context.url}")`);
       continue;
     }
-    context.registry.add(first);
+    if (first) context.registry.add(first);
     accounts.push(presentAccount({
-      context, readPassword: keychainPassword(environment.secrets, context, first), intervalMs: intervalFor(context, args.intervalSeconds),
+      context, environment, readPassword: keychainPassword(environment.secrets, context, first), intervalMs: intervalFor(context, args.intervalSeconds),
       backoffBaseMs: args.backoffBaseMs, json: args.json, write, timers: liveTimers, idle: true,
       human: { credentialsHint: `the saved password is not accepted: save the right one with "mailbeacon accounts add ${context.url}"; this watch uses it at its next try.` },
       onEvent: (event) => {

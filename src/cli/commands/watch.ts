@@ -18,7 +18,8 @@ export async function watchCommand(
   const context = accountContext(args, environment);
   const password = { current: await initialPassword(args, context, environment) };
   const loop = watchLoop();
-  const canAsk = args.passwordStdin || process.stdin.isTTY === true;
+  // An OAuth2 account is answered by signing in again (`mailbeacon reauth URL`), not by a typed line.
+  const canAsk = !context.saved?.oauth && (args.passwordStdin || process.stdin.isTTY === true);
   const terminal = args.passwordStdin ? undefined : muteTerminal();
   let asking = false;
   let askAgain = false;
@@ -45,7 +46,7 @@ export async function watchCommand(
   };
 
   const runtime = presentAccount({
-    context, readPassword: async () => password.current, intervalMs: intervalFor(context, args.intervalSeconds),
+    context, environment, readPassword: async () => password.current, intervalMs: intervalFor(context, args.intervalSeconds),
     backoffBaseMs: args.backoffBaseMs, json: args.json, write, timers: liveTimers, idle: true,
     human: {
       credentialsHint: canAsk

@@ -31,13 +31,16 @@ export const IMAP_LIMITS = {
 
 export const CLIENT_INFO = { name: 'Mailbeacon', vendor: 'Mailbeacon', version: VERSION };
 
-export function imapFlowOptions(endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number, pinnedFingerprint?: string): ImapFlowOptions {
+export function imapFlowOptions(
+  endpoint: AccountEndpoint, password: string, ca: string | undefined, logger: Logger, deadlineMs: number, pinnedFingerprint?: string, accessToken?: string,
+): ImapFlowOptions {
   return {
     host: endpoint.host,
     port: endpoint.port,
     secure: endpoint.security === 'tls',
     doSTARTTLS: endpoint.security === 'starttls',
-    auth: { user: endpoint.user, pass: password },
+    // imapflow uses OAUTHBEARER when the server offers it, else XOAUTH2.
+    auth: accessToken ? { user: endpoint.user, accessToken } : { user: endpoint.user, pass: password },
     tls: tlsOptions(endpoint.host, ca, pinnedFingerprint),
     clientInfo: CLIENT_INFO,
     logger: imapflowLogger(logger),
@@ -101,7 +104,7 @@ export class ImapSession implements MailSession {
   ) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSession> {
-    const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint);
+    const flowOptions = imapFlowOptions(options.endpoint, options.password, options.ca, options.logger, options.deadlineMs, options.pinnedFingerprint, options.accessToken);
     const { endpoint } = options;
     const client = options.pinnedFingerprint
       ? new PinningImapFlow(flowOptions, { fingerprint: options.pinnedFingerprint, host: endpoint.host, port: endpoint.port })

@@ -2,7 +2,7 @@
 // SASL PLAIN from RFC 5034, AUTH-RESP-CODE from RFC 3206). Owned rather than taken from the
 // registry: see README, "Why we own the POP3 client".
 import type { Security } from '../../account/account-url.js';
-import { CheckFailure } from '../check-failure.js';
+import { CheckFailure, protocolFailure } from '../check-failure.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { tlsOptions } from '../tls-options.js';
 import { Pop3Connection, POP3_LIMITS } from './pop3-connection.js';
@@ -98,6 +98,40 @@ export class Pop3Client {
       status = await this.command(`PASS ${password}`);
     }
     if (!status.ok) throw this.loginRefused(status);
+  }
+
+  /**
+   * One OAuth2 login: SASL OAUTHBEARER (RFC 7628) when offered, else XOAUTH2 (Google's and
+   * Microsoft's). A refused token comes back as a base64 JSON challenge the client must answer
+   * (RFC 7628 §3.2.3: a single ^A; XOAUTH2: an empty line) before the server's -ERR.
+   */
+  async loginWithToken(user: string, accessToken: string): Promise<void> {
+    const offered = (this.capabilities.get('SASL') ?? []).map((mechanism) => mechanism.toUpperCase());
+    const mechanism = offered.includes('OAUTHBEARER') ? 'OAUTHBEARER' : offered.includes('XOAUTH2') ? 'XOAUTH2' : undefined;
+    if (!mechanism) throw protocolFailure('the server offers no OAuth2 sign-in (SASL OAUTHBEARER or XOAUTH2)');
+    const response = Buffer.from(mechanism === 'OAUTHBEARER'
+      ? `n,a=${saslName(user)},\x01auth=Bearer ${accessToken}\x01\x01`
+      : `user=${user}\x01auth=Bearer ${accessToken}\x01\x01`, 'utf8').toString('base64');
+    // RFC 5034 §4: a command line with its initial response stays within 255 octets; a token is
+    // longer, so it goes after the server's empty challenge instead.
+    let reply: Pop3Status | { challenge: string };
+    if (`AUTH ${mechanism} ${response}`.length <= 255) {
+      this.connection.send(`AUTH ${mechanism} ${response}`);
+      reply = await this.connection.readAuthReply();
+    } else {
+      this.connection.send(`AUTH ${mechanism}`);
+      reply = await this.connection.readAuthReply();
+      if ('challenge' in reply) {
+        this.connection.send(response);
+        reply = await this.connection.readAuthReply();
+      }
+    }
+    if ('challenge' in reply) {
+      // The token was refused: the challenge says why; the exchange must be ended before -ERR.
+      this.connection.send(mechanism === 'OAUTHBEARER' ? 'AQ==' : '');
+      reply = await this.connection.readStatus();
+    }
+    if (!reply.ok) throw this.loginRefused(reply);
   }
 
   /** The login part of the attempt is over: later commands are not bound by its deadline, only by
@@ -229,4 +263,9 @@ export class Pop3Client {
   private protocolError(message: string): CheckFailure {
     return new Pop3Refusal(`POP3: ${message}`);
   }
+}
+
+/** RFC 5801 saslname: "," and "=" in an authorization identity are escaped. */
+function saslName(user: string): string {
+  return user.replaceAll('=', '=3D').replaceAll(',', '=2C');
 }

@@ -7,7 +7,7 @@ import { CheckFailure, classifySocketError, protocolFailure } from '../check-fai
 import { ConnectionEnd } from '../connection-end.js';
 import { verifyPinnedCertificate } from '../certificate.js';
 import { DotUnstuffer } from './dot-unstuffer.js';
-import { parseStatusLine, Pop3ProtocolError, type Pop3Status } from './pop3-status.js';
+import { parseStatusLine, parseAuthLine, Pop3ProtocolError, type Pop3Status } from './pop3-status.js';
 
 /** Longest status line accepted; RFC 2449 allows 512 octets, real servers stay far below this. */
 const MAX_STATUS_LINE = 8192;
@@ -107,6 +107,16 @@ export class Pop3Connection {
     const line = await new Promise<Buffer>((resolve, reject) => this.setReader({ kind: 'line', resolve, reject }));
     try {
       return parseStatusLine(line);
+    } catch (error) {
+      throw this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', (error as Error).message));
+    }
+  }
+
+  /** A status line, or a SASL challenge ("+ <base64>") while authenticating. */
+  async readAuthReply(): Promise<Pop3Status | { challenge: string }> {
+    const line = await new Promise<Buffer>((resolve, reject) => this.setReader({ kind: 'line', resolve, reject }));
+    try {
+      return parseAuthLine(line);
     } catch (error) {
       throw this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', (error as Error).message));
     }

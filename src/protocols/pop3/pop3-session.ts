@@ -16,7 +16,8 @@ export class Pop3Session implements MailSession {
       deadlineMs: options.deadlineMs,
     });
     try {
-      await client.login(options.endpoint.user, options.password);
+      if (options.accessToken) await client.loginWithToken(options.endpoint.user, options.accessToken);
+      else await client.login(options.endpoint.user, options.password);
     } catch (error) {
       client.close();
       throw error;

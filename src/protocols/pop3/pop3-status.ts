@@ -22,6 +22,13 @@ export function parseStatusLine(line: Buffer): Pop3Status {
   return { ok, code: match?.[1]?.toUpperCase(), text: match ? rest.slice(match[0].length) : rest };
 }
 
+/** During SASL (RFC 5034 §4) the server may answer "+ <base64>" (a challenge) instead of a status. */
+export function parseAuthLine(line: Buffer): Pop3Status | { challenge: string } {
+  const text = line.toString('latin1').replace(/\r?\n$/, '');
+  if (text === '+' || (text.startsWith('+ ') && !text.startsWith('+OK'))) return { challenge: text.slice(2).trim() };
+  return parseStatusLine(line);
+}
+
 /** RFC 2449/3206 codes that mean "not now", as opposed to "not with these credentials". */
 const TEMPORARY_CODES = new Set(['SYS/TEMP', 'IN-USE', 'LOGIN-DELAY']);
 
