@@ -17,7 +17,7 @@ export function jsonLine(account: string, event: WatchEvent): string {
         consecutiveFailures: event.consecutiveFailures, nextCheckMs: event.nextCheckMs,
       });
     case 'credentials-needed':
-      return JSON.stringify({ event: 'credentials-needed', account });
+      return JSON.stringify({ event: 'credentials-needed', account, message: event.message });
   }
 }
 

@@ -13,8 +13,9 @@ import { classifyTokenError, GrantRevoked } from './token-errors.js';
 /** The keychain entry of an account's refresh token (its password entry is the URL itself). */
 export const refreshTokenKey = (accountUrl: string): string => `oauth2:${accountUrl}`;
 
-/** Refresh this long before the access token's stated expiry. */
+/** Refresh this long before the access token's stated expiry (a tenth of a short lifetime). */
 const EARLY_REFRESH_MS = 60_000;
+const earlyBy = (lifetimeMs: number): number => Math.min(EARLY_REFRESH_MS, lifetimeMs / 10);
 
 export interface OAuthTokensDeps {
   accountUrl: string;
@@ -27,7 +28,7 @@ export interface OAuthTokensDeps {
 }
 
 export class OAuthTokens {
-  private access: { token: string; expiresAt: number } | undefined;
+  private access: { token: string; expiresAt: number; refreshAt: number } | undefined;
   private refreshing: Promise<string> | undefined;
 
   constructor(private readonly deps: OAuthTokensDeps) {}
@@ -37,13 +38,13 @@ export class OAuthTokens {
     this.deps.registerSecret(grant.refreshToken);
     this.deps.registerSecret(grant.accessToken);
     await this.deps.secrets.setPassword(refreshTokenKey(this.deps.accountUrl), grant.refreshToken);
-    this.access = { token: grant.accessToken, expiresAt: grant.expiresAt };
+    this.access = this.held(grant.accessToken, grant.expiresAt);
   }
 
   /** A usable access token: the one in memory while it is fresh, else a refreshed one. `renew`
    * forces a refresh (the mail server refused the one we had). */
   accessToken(renew = false): Promise<string> {
-    if (!renew && this.access && this.access.expiresAt - EARLY_REFRESH_MS > this.deps.now()) return Promise.resolve(this.access.token);
+    if (!renew && this.access && this.access.refreshAt > this.deps.now()) return Promise.resolve(this.access.token);
     this.refreshing ??= this.refresh().finally(() => { this.refreshing = undefined; });
     return this.refreshing;
   }
@@ -80,7 +81,11 @@ export class OAuthTokens {
       this.deps.registerSecret(tokens.refresh_token);
       await this.deps.secrets.setPassword(key, tokens.refresh_token);
     }
-    this.access = { token: tokens.access_token, expiresAt: this.deps.now() + (tokens.expiresIn() ?? 3600) * 1000 };
+    this.access = this.held(tokens.access_token, this.deps.now() + (tokens.expiresIn() ?? 3600) * 1000);
     return tokens.access_token;
+  }
+
+  private held(token: string, expiresAt: number): { token: string; expiresAt: number; refreshAt: number } {
+    return { token, expiresAt, refreshAt: expiresAt - earlyBy(expiresAt - this.deps.now()) };
   }
 }

@@ -33,7 +33,7 @@ describe('mailbeacon check: failure classification and exit codes', () => {
     expect(first.status).toBe(3);
     expect(first.events).toEqual([
       expect.objectContaining({ event: 'login-failed', account: url, reason: 'rejected', temporary: false, consecutiveFailures: 1 }),
-      { event: 'credentials-needed', account: url },
+      { event: 'credentials-needed', account: url, message: expect.any(String) },
     ]);
     expect(first.events[0]!.nextCheckMs).toBeGreaterThanOrEqual(2 * 600_000);
     expect(first.stderr.trim().split('\n')).toHaveLength(1);

@@ -20,6 +20,8 @@ export interface PrivateDovecotOptions {
   maxMailSize?: string;
   /** More names for the server certificate (discovery tests give their test domains' hosts). */
   certificateNames?: string[];
+  /** Accept OAuth2 (XOAUTH2 and OAUTHBEARER), each token checked by introspection at this URL. */
+  oauth2IntrospectionUrl?: string;
 }
 
 export function dovecotInstalled(): boolean {
@@ -111,6 +113,16 @@ export class PrivateDovecot {
       this.ports = { imap: await freePort(), imaps: await freePort(), pop3: await freePort(), pop3s: await freePort() };
     }
     writeFileSync(join(this.dir, 'dovecot.conf'), this.config());
+    if (this.options.oauth2IntrospectionUrl) {
+      // Every token is introspected (no cache): a revoked token is refused at once.
+      writeFileSync(join(this.dir, 'dovecot-oauth2.conf.ext'), `introspection_mode = post
+introspection_url = ${this.options.oauth2IntrospectionUrl}
+username_attribute = sub
+active_attribute = active
+active_value = true
+force_introspection = yes
+`, { mode: 0o644 });
+    }
     this.writeUsers();
     // A stale anvil-auth-penalty socket from an earlier run adds seconds to every login.
     rmSync(join(this.dir, 'run'), { recursive: true, force: true });
@@ -150,6 +162,10 @@ export class PrivateDovecot {
   }
 
   mailDir(user: string): string { return join(this.dir, 'mail', user); }
+
+  /** Before start(): accept OAuth2 tokens checked at this introspection URL (the provider's CA is
+   * this instance's, so the provider can only start after the instance exists). */
+  acceptOAuth2(introspectionUrl: string): void { this.options.oauth2IntrospectionUrl = introspectionUrl; }
 
   /** Drops a message straight into the user's maildir: it appears to IMAP and POP3 at once. */
   deliver(user: string, message: Buffer | string, options: { seen?: boolean } = {}): string {
@@ -199,8 +215,8 @@ ssl_cert = <${d}/server.crt
 ssl_key = <${d}/server.key
 ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_verbose = yes
+auth_mechanisms = plain login${this.options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
+auth_verbose = yes${this.options.oauth2IntrospectionUrl ? '\nauth_cache_size = 0' : ''}
 mail_location = maildir:${d}/mail/%u
 pop3_uidl_format = %08Xv%08Xu
 mail_max_userip_connections = 200
@@ -211,6 +227,12 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${d}/users
 }
+${this.options.oauth2IntrospectionUrl ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${d}/dovecot-oauth2.conf.ext
+}
+` : ''}
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=${d}/mail/%u
