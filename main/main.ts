@@ -58,6 +58,9 @@ async function run(): Promise<void> {
     random: Math.random,
     timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
     network: networkFromEnvironment(process.env, (entry) => logger.error(entry)),
+    // RFC 8252: the sign-in happens in the user's own browser, never in a window of ours.
+    openSignInPage: (url) => openExternalSafely(url),
+    env: process.env,
     push: (channel, payload) => {
       window.send(channel, payload);
       // The taskbar/dock shows a running migration's progress too.

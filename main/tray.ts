@@ -45,7 +45,9 @@ export function trayMenuTemplate(summary: TraySummary, actions: TrayActions, t: 
     : { label: t('tray.pauseOne', { user: account.user }), click: () => actions.pause(account.url) });
   // A question put away with "Not now" always has its way back here.
   const passwords: MenuItemConstructorOptions[] = summary.accounts.filter((account) => account.state === 'needs-password')
-    .map((account) => ({ label: t('tray.enterPassword', { user: account.user }), click: () => actions.enterPassword(account.url) }));
+    .map((account) => ({
+      label: t(account.auth === 'oauth2' ? 'tray.signInAgain' : 'tray.enterPassword', { user: account.user }), click: () => actions.enterPassword(account.url),
+    }));
   return [
     ...passwords,
     ...(passwords.length > 0 ? [{ type: 'separator' as const }] : []),

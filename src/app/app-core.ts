@@ -26,6 +26,9 @@ import { PublishedPolicies, POLICY_MAX_BYTES } from '../migration/published-poli
 import { fetchBounded } from '../protocols/net/bounded-fetch.js';
 import { nameResolver, type NameResolver } from '../protocols/net/name-resolver.js';
 import { probeServer, type ProbeResult } from '../protocols/net/server-probe.js';
+import { OAuthTokens } from '../oauth/oauth-tokens.js';
+import { clientIdFor, OAuthSetupError, type OAuthServer } from '../oauth/oauth-server.js';
+import { signIn, type Grant } from '../oauth/sign-in.js';
 
 const POLICY_FETCH_DEADLINE_MS = 10_000;
 const PROBE_DEADLINE_MS = 10_000;
@@ -51,6 +54,11 @@ export interface AppCoreDeps {
   /** How discovery and published policies reach the network: the system's DNS and roots unless
    * a deployment (or a test) names DNS servers, an extra CA or another ISPDB. */
   network?: { resolver?: NameResolver; ca?: string | undefined; ispdbUrl?: string | undefined };
+  /** Shows a provider's sign-in page in the system browser (RFC 8252); only main's own sign-in
+   * requests come here, never an address from the page. */
+  openSignInPage?: (url: string) => Promise<void>;
+  /** OAuth2 client IDs from the environment (MAILBEACON_OAUTH_CLIENT_ID…); settings add more. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Runtime {
@@ -65,6 +73,8 @@ interface Runtime {
   state: TrayState;
   /** The first successful check only sets the baseline: nothing already there is announced. */
   baselined: boolean;
+  /** OAuth2 accounts: the grant (keychain) and the access token (memory). */
+  tokens: OAuthTokens | undefined;
 }
 
 export class AppCoreError extends Error {
@@ -114,8 +124,8 @@ export class AppCore {
       throw error;
     }
     if (!outcome.found) return { found: false, bestGuess: outcome.bestGuess };
-    const { source, trusted, provider, from, hint, incoming } = outcome.discovery;
-    return { found: true, source, trusted, provider, from, hint, incoming };
+    const { source, trusted, provider, from, hint, incoming, oauth2 } = outcome.discovery;
+    return { found: true, source, trusted, provider, from, hint, incoming, signIn: oauth2 !== null };
   }
 
   async probeForWindow(server: Parameters<AppCore['probe']>[0]): Promise<ResponseOf<'accounts:probe'>> {
@@ -182,6 +192,7 @@ export class AppCore {
     await this.stopRuntime(runtime);
     this.deps.store.removeAccount(url);
     await this.deps.secrets.deletePassword(url);
+    await runtime.tokens?.forget();
     this.deps.push('account-removed', { url });
     this.publishTray();
   }
@@ -307,11 +318,13 @@ export class AppCore {
     const endpoint = parseAccountUrl(saved.url);
     const { store } = this.deps;
     const intervalMs = (saved.intervalSeconds ?? store.appSettings().defaultIntervalMinutes * 60) * 1000;
+    const tokens = saved.oauth ? this.tokensFor(saved.url, saved.oauth, saved.ca) : undefined;
     const account = new AccountRuntime({
       url: saved.url,
       endpoint,
       ca: saved.ca,
       store,
+      readAccessToken: tokens ? (renew) => tokens.accessToken(renew) : undefined,
       readPassword: async () => {
         const password = await this.deps.secrets.getPassword(saved.url).catch((error: unknown) => {
           // A locked or missing keychain: the user must give the password, no server is at fault.
@@ -334,7 +347,7 @@ export class AppCore {
     });
     const runtime: Runtime = {
       saved, endpoint, account, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
-      lastFailure: null, state: 'ok', baselined: store.accountState(saved.url).detection !== undefined,
+      lastFailure: null, state: 'ok', baselined: store.accountState(saved.url).detection !== undefined, tokens,
     };
     this.accounts.set(saved.url, runtime);
     account.start();
@@ -404,6 +417,7 @@ export class AppCore {
   private publishTray(): void {
     this.deps.onTray(summariseTray([...this.accounts.values()].map((runtime) => ({
       url: runtime.saved.url, user: runtime.endpoint.user, state: runtime.state, unread: runtime.unread, nextCheckAt: runtime.nextCheckAt,
+      auth: runtime.saved.oauth ? 'oauth2' as const : 'password' as const,
     }))));
   }
 
@@ -419,7 +433,66 @@ export class AppCore {
       messages: runtime.messages, unread: runtime.unread, lastCheckAt: runtime.lastCheckAt,
       nextCheckAt: memory.paused ? null : runtime.nextCheckAt,
       consecutiveFailures: memory.consecutiveFailures, lastFailure: runtime.lastFailure, paused: memory.paused,
+      auth: saved.oauth ? 'oauth2' : 'password',
     };
+  }
+
+  private tokensFor(url: string, server: OAuthServer, ca: string | undefined): OAuthTokens {
+    return new OAuthTokens({
+      accountUrl: url, server, secrets: this.deps.secrets, network: { lookup: this.resolver.lookup, ca: ca ?? this.deps.network?.ca },
+      now: this.deps.now, registerSecret: this.deps.registerSecret,
+    });
+  }
+
+  /** The provider's sign-in, run by main: where it happens comes from discovery here, never from the page. */
+  private async signInAt(server: OAuthServer, loginHint: string): Promise<Grant> {
+    const open = this.deps.openSignInPage;
+    if (!open) throw new AppCoreError('this app cannot open a browser for the sign-in');
+    return signIn({ server, network: { lookup: this.resolver.lookup, ca: this.deps.network?.ca }, openUrl: open, loginHint, now: this.deps.now });
+  }
+
+  /**
+   * "Sign in with …": discovery (here, in main) names the server and the OAuth2 service; the server
+   * is probed; the user signs in in the browser; the account is saved with its grant and checked.
+   */
+  async signInAccount(address: string): Promise<AccountView> {
+    const outcome = await this.discover(address).catch((error: unknown) => {
+      if (error instanceof AddressError) throw new AppCoreError(error.message);
+      throw error;
+    });
+    const endpoints = outcome.found ? outcome.discovery.oauth2 : null;
+    if (!outcome.found || !endpoints) throw new AppCoreError(`no OAuth2 sign-in is known for ${address}`);
+    const { discovery } = outcome;
+    const server = discovery.incoming.find((candidate) => candidate.auth === 'oauth2') ?? discovery.incoming[0]!;
+    const endpoint = parseAccountUrl(formatAccountUrl(server));
+    const url = formatAccountUrl(endpoint);
+    if (this.accounts.has(url)) throw new AppCoreError(`${endpoint.user} on ${endpoint.host} is already set up`);
+    const probe = await this.probe(server);
+    if (!probe.ok) throw new AppCoreError(`${server.host} did not answer as a mail server should: ${probe.failure.message}`);
+    let oauth: OAuthServer;
+    try {
+      oauth = { ...endpoints, clientId: clientIdFor(endpoints.issuer, this.deps.env ?? {}, this.deps.store.appSettings().oauthClientIds) };
+    } catch (error) {
+      if (error instanceof OAuthSetupError) throw new AppCoreError(error.message);
+      throw error;
+    }
+    const grant = await this.signInAt(oauth, discovery.address);
+    const saved: SavedAccount = { url, oauth, intervalSeconds: this.deps.store.appSettings().defaultIntervalMinutes * 60 };
+    await this.tokensFor(url, oauth, undefined).signedIn(grant);
+    this.deps.store.saveAccount(saved);
+    const runtime = this.startAccount(saved);
+    this.publishTray();
+    return this.view(runtime);
+  }
+
+  /** "Sign in again": the answer to a revoked or expired grant, tried at once. */
+  async reauthorize(url: string): Promise<void> {
+    const runtime = this.runtime(url);
+    if (!runtime.saved.oauth || !runtime.tokens) throw new AppCoreError('this account signs in with a password, not OAuth2');
+    const grant = await this.signInAt(runtime.saved.oauth, runtime.endpoint.user);
+    await runtime.tokens.signedIn(grant);
+    this.pendingCredentials.delete(url);
+    runtime.account.credentialsReplaced();
   }
 
   private runtime(url: string): Runtime {

@@ -15,6 +15,8 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'accounts:test': (input) => core.testConnection(input),
     'accounts:discover': ({ address }) => core.discoverForWindow(address),
     'accounts:probe': (server) => core.probeForWindow(server),
+    'accounts:sign-in': ({ address }) => core.signInAccount(address),
+    'accounts:reauthorize': ({ url }) => core.reauthorize(url),
     'accounts:check-now': ({ url, force }) => core.checkNow(url, force === true),
     'accounts:pause': ({ url }) => core.pause(url),
     'accounts:resume': ({ url }) => core.resume(url),

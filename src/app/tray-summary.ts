@@ -1,7 +1,11 @@
 // The tray shows one state for the whole app: the most urgent of the accounts' states.
 import type { TrayState } from '../login-control/login-control.js';
 
-export interface TrayAccount { url: string; user: string; state: TrayState; unread: number | null; nextCheckAt: number | null }
+export interface TrayAccount {
+  url: string; user: string; state: TrayState; unread: number | null; nextCheckAt: number | null;
+  /** An OAuth2 account in needs-password is answered by signing in again, not by a password. */
+  auth?: 'password' | 'oauth2';
+}
 
 export interface TraySummary {
   state: TrayState;

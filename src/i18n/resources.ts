@@ -11,7 +11,7 @@ export function pickLanguage(setting: 'system' | Language, systemLocale: string)
 
 const en = {
   app: { title: 'Mailbeacon' },
-  state: { ok: 'OK', error: 'Problem', 'needs-password': 'Needs password', paused: 'Paused' },
+  state: { ok: 'OK', error: 'Problem', 'needs-password': 'Needs password', paused: 'Paused', 'needs-sign-in': 'Needs sign-in' },
   reason: {
     rejected: 'The server refused the password',
     'closed-by-server': 'The server closed the connection',
@@ -20,6 +20,7 @@ const en = {
     tls: 'The server’s certificate could not be verified',
     'not-found': 'The server name does not exist — check the host name',
     'credentials-missing': 'No saved password for this account — enter it',
+    'sign-in-needed': 'The sign-in expired or was revoked — sign in again',
     protocol: 'The server sent something Mailbeacon cannot accept — will retry later',
     internal: 'Internal error in Mailbeacon — see the log reference',
   },
@@ -29,7 +30,7 @@ const en = {
     never: 'never', notScheduled: 'not scheduled', checkNow: 'Check now', pause: 'Pause', resume: 'Resume',
     edit: 'Edit', remove: 'Remove', confirmRemove: 'Remove {{user}}? Its saved password is deleted from the keychain.',
     inMinutes: 'in {{count}} min', inSeconds: 'in {{count}} s', ago: '{{time}}',
-    enterPassword: 'Enter password',
+    enterPassword: 'Enter password', signInAgain: 'Sign in again',
     deferred: 'To keep the account from being locked, the next login is at {{time}} ({{count}} failed in a row).',
     tryAnyway: 'Try now anyway', tryAnywayRisk: 'Another refused login brings a lockout closer.',
   },
@@ -43,6 +44,7 @@ const en = {
     server: '{{protocol}} · {{host}}:{{port}} · {{security}}',
     untrusted: 'This server was found over DNS, an unencrypted connection or by guessing ({{from}}), which someone on your network could fake. Use it only if it is your provider’s server.',
     use: 'Use this server', useUnverified: 'Yes, this is my provider’s server',
+    signIn: 'Sign in with {{provider}}', signInWaiting: 'Finish signing in in your browser…',
     checkingServer: 'Checking that {{host}} answers…',
     oauth2Only: 'This provider only accepts “Sign in with {{provider}}” (OAuth2), which this version of Mailbeacon cannot do yet.',
     notFound: 'No settings were found for {{domain}}. Enter your provider’s server below (we filled in the most likely one).',
@@ -66,6 +68,9 @@ const en = {
     explain: 'The server no longer accepts the saved password. Mailbeacon keeps checking at a growing interval so your account is not locked; enter the current password to continue.',
     newPassword: 'New password', submit: 'Save and check now', checking: 'Checking…', success: 'Signed in. Checking resumes at the normal interval.',
     cancel: 'Not now',
+    signInTitle: 'Sign in again for {{user}}',
+    signInExplain: 'The provider no longer accepts Mailbeacon’s access (it expired, or was revoked, or the password changed). Nothing is sent to the server until you sign in again in your browser.',
+    signInWaiting: 'Finish signing in in your browser…',
   },
   certificate: {
     title: 'Untrusted certificate for {{host}}:{{port}}',
@@ -93,7 +98,7 @@ const en = {
     progressLabel: 'Migration progress',
   },
   tray: {
-    checkNow: 'Check now', enterPassword: 'Enter password for {{user}}…', pauseAll: 'Pause all', resumeAll: 'Resume all', pauseOne: 'Pause {{user}}', resumeOne: 'Resume {{user}}',
+    checkNow: 'Check now', enterPassword: 'Enter password for {{user}}…', signInAgain: 'Sign in again for {{user}}…', pauseAll: 'Pause all', resumeAll: 'Resume all', pauseOne: 'Pause {{user}}', resumeOne: 'Resume {{user}}',
     open: 'Open Mailbeacon', quit: 'Quit', tooltipLine: '{{user}}: {{state}}, {{next}}', unread: '{{count}} unread',
   },
   notify: {
@@ -106,7 +111,7 @@ type Strings = typeof en;
 
 const zhCN: Strings = {
   app: { title: 'Mailbeacon 邮件提醒' },
-  state: { ok: '正常', error: '出现问题', 'needs-password': '需要密码', paused: '已暂停' },
+  state: { ok: '正常', error: '出现问题', 'needs-password': '需要密码', paused: '已暂停', 'needs-sign-in': '需要重新登录' },
   reason: {
     rejected: '服务器拒绝了密码',
     'closed-by-server': '服务器关闭了连接',
@@ -115,6 +120,7 @@ const zhCN: Strings = {
     tls: '无法验证服务器证书',
     'not-found': '服务器名称不存在——请检查主机名',
     'credentials-missing': '此账户没有已保存的密码——请输入',
+    'sign-in-needed': '登录授权已过期或被撤销——请重新登录',
     protocol: '服务器发送了 Mailbeacon 无法接受的内容——稍后重试',
     internal: 'Mailbeacon 内部错误——请查看日志编号',
   },
@@ -124,7 +130,7 @@ const zhCN: Strings = {
     never: '从未', notScheduled: '未安排', checkNow: '立即检查', pause: '暂停', resume: '恢复',
     edit: '编辑', remove: '删除', confirmRemove: '删除 {{user}}？其保存的密码将从钥匙串中删除。',
     inMinutes: '{{count}} 分钟后', inSeconds: '{{count}} 秒后', ago: '{{time}}',
-    enterPassword: '输入密码',
+    enterPassword: '输入密码', signInAgain: '重新登录',
     deferred: '为避免账户被锁定，下次登录时间为 {{time}}（已连续失败 {{count}} 次）。',
     tryAnyway: '仍然立即尝试', tryAnywayRisk: '再次登录失败会使账户更接近被锁定。',
   },
@@ -138,6 +144,7 @@ const zhCN: Strings = {
     server: '{{protocol}} · {{host}}:{{port}} · {{security}}',
     untrusted: '此服务器是通过 DNS、未加密的连接或推测找到的（{{from}}），网络中的他人可能伪造。请仅在确认这是您的服务商的服务器时使用。',
     use: '使用此服务器', useUnverified: '是的，这是我的服务商的服务器',
+    signIn: '使用 {{provider}} 登录', signInWaiting: '请在浏览器中完成登录…',
     checkingServer: '正在确认 {{host}} 是否响应…',
     oauth2Only: '该服务商只接受“使用 {{provider}} 登录”（OAuth2），当前版本的 Mailbeacon 暂不支持。',
     notFound: '未找到 {{domain}} 的设置。请在下方填写服务商的服务器（已填入最可能的服务器）。',
@@ -161,6 +168,9 @@ const zhCN: Strings = {
     explain: '服务器不再接受已保存的密码。为避免账户被锁定，Mailbeacon 会以逐渐延长的间隔继续检查；请输入当前密码以继续。',
     newPassword: '新密码', submit: '保存并立即检查', checking: '正在检查…', success: '登录成功。将按正常间隔继续检查。',
     cancel: '暂不',
+    signInTitle: '为 {{user}} 重新登录',
+    signInExplain: '服务商不再接受 Mailbeacon 的访问授权（已过期、被撤销或密码已更改）。在您于浏览器中重新登录之前，不会向服务器发送任何内容。',
+    signInWaiting: '请在浏览器中完成登录…',
   },
   certificate: {
     title: '{{host}}:{{port}} 的证书不受信任',
@@ -188,7 +198,7 @@ const zhCN: Strings = {
     progressLabel: '迁移进度',
   },
   tray: {
-    checkNow: '立即检查', enterPassword: '输入 {{user}} 的密码…', pauseAll: '全部暂停', resumeAll: '全部恢复', pauseOne: '暂停 {{user}}', resumeOne: '恢复 {{user}}',
+    checkNow: '立即检查', enterPassword: '输入 {{user}} 的密码…', signInAgain: '为 {{user}} 重新登录…', pauseAll: '全部暂停', resumeAll: '全部恢复', pauseOne: '暂停 {{user}}', resumeOne: '恢复 {{user}}',
     open: '打开 Mailbeacon', quit: '退出', tooltipLine: '{{user}}：{{state}}，{{next}}', unread: '{{count}} 封未读',
   },
   notify: {

@@ -11,6 +11,8 @@ export const apiMethods = {
   testConnection: 'accounts:test',
   discoverServer: 'accounts:discover',
   probeServer: 'accounts:probe',
+  signInAccount: 'accounts:sign-in',
+  reauthorize: 'accounts:reauthorize',
   checkNow: 'accounts:check-now',
   pause: 'accounts:pause',
   resume: 'accounts:resume',

@@ -42,6 +42,8 @@ export const DiscoveryResultSchema = z.discriminatedUnion('found', [
   z.object({
     found: z.literal(true), source: z.enum(DISCOVERY_SOURCES), trusted: z.boolean(), provider: z.string().nullable(), from: z.string(),
     hint: z.object({ en: z.string(), 'zh-CN': z.string() }).nullable(), incoming: z.array(DiscoveredServerSchema),
+    /** An OAuth2 sign-in is known for this address ("Sign in with …"). */
+    signIn: z.boolean(),
   }),
   /** Nothing found: the manual form, prefilled with the most likely server. */
   z.object({ found: z.literal(false), bestGuess: DiscoveredServerSchema }),
@@ -71,6 +73,8 @@ export const AccountViewSchema = z.object({
   consecutiveFailures: z.number(),
   lastFailure: FailureSchema.nullable(),
   paused: z.boolean(),
+  /** How it logs in: a saved password, or an OAuth2 grant ("Sign in again" when it lapses). */
+  auth: z.enum(['password', 'oauth2']),
 });
 
 export const CertificateSchema = z.object({
@@ -146,6 +150,10 @@ export const invokeContract = {
   /** Server settings for an address; nothing is sent to any server but DNS and HTTPS questions. */
   'accounts:discover': { request: z.object({ address: z.string().trim().min(3).max(320) }), response: DiscoveryResultSchema },
   /** Does this server answer as a mail server (TLS verified, greeting)? No user name or password is sent. */
+  /** Discovery (in main) names where to sign in; the page gives only the address. Resolves when
+   * the user finished in the browser and the account is saved. */
+  'accounts:sign-in': { request: z.object({ address: z.string().trim().min(3).max(320) }), response: AccountViewSchema },
+  'accounts:reauthorize': { request: target, response: nothing },
   'accounts:probe': {
     request: z.object({ protocol: ProtocolSchema, security: SecuritySchema, host: hostName, port: z.number().int().min(1).max(65535) }),
     response: ProbeResultSchema,

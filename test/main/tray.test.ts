@@ -43,6 +43,13 @@ describe('tray', () => {
     expect(paused[1]!.label).toBe('全部恢复');
   });
 
+  it('an OAuth2 account waiting for its user is offered "Sign in again", in both languages', async () => {
+    const actions = { checkNow() {}, enterPassword() {}, pause() {}, resume() {}, open() {}, quit() {} };
+    const oauth = [{ ...accounts[1]!, auth: 'oauth2' as const }];
+    expect(trayMenuTemplate(summariseTray(oauth), actions, await createTexts('en', 'en-US'))[0]!.label).toBe('Sign in again for b…');
+    expect(trayMenuTemplate(summariseTray(oauth), actions, await createTexts('zh-CN', 'en-US'))[0]!.label).toBe('为 b 重新登录…');
+  });
+
   it('TrayController puts the state icon, tooltip, badge and menu on the real tray', async () => {
     const t = await createTexts('en', 'en-US');
     const controller = new TrayController('/assets', { checkNow() {}, enterPassword() {}, pause() {}, resume() {}, open() {}, quit() {} }, t);

@@ -34,7 +34,7 @@ export class TestBridge {
   private server: Server | undefined;
   port = 0;
 
-  constructor(options: { network?: AppCoreDeps['network'] } = {}) {
+  constructor(options: { network?: AppCoreDeps['network']; openSignInPage?: AppCoreDeps['openSignInPage']; env?: NodeJS.ProcessEnv } = {}) {
     if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
     const secrets = new SecretRegistry();
     const store = new ConfSettingsStore(this.stateDir);
@@ -54,6 +54,8 @@ export class TestBridge {
       random: Math.random,
       timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       ...(options.network ? { network: options.network } : {}),
+      ...(options.openSignInPage ? { openSignInPage: options.openSignInPage } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
   }
 

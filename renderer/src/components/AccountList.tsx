@@ -47,7 +47,7 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
             <div className="account-head">
               <span className="account-name">{account.user}</span>
               <span className="account-server">{account.protocol.toUpperCase()} · {account.host}:{account.port}</span>
-              <span className={`badge badge-${account.state}`} data-testid="account-state">{t(`state.${account.state}`)}</span>
+              <span className={`badge badge-${account.state}`} data-testid="account-state">{t(account.auth === 'oauth2' && account.state === 'needs-password' ? 'state.needs-sign-in' : `state.${account.state}`)}</span>
             </div>
             <dl className="facts">
               <div><dt>{t('accounts.unread')}</dt><dd data-testid="account-unread">{account.unread ?? '—'}</dd></div>
@@ -57,7 +57,7 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
               <div><dt>{t('accounts.failures')}</dt><dd data-testid="account-failures">{account.consecutiveFailures}</dd></div>
             </dl>
             {account.lastFailure && (
-              <p className="reason" data-testid="account-reason">{t(`reason.${account.lastFailure.reason}`)}</p>
+              <p className="reason" data-testid="account-reason">{t(account.auth === 'oauth2' && account.lastFailure.reason === 'credentials-missing' ? 'reason.sign-in-needed' : `reason.${account.lastFailure.reason}`)}</p>
             )}
             {deferred[account.url] !== undefined && deferred[account.url]! > now && account.state !== 'ok' && (
               <div className="deferred" role="status" data-testid="account-deferred">
@@ -68,7 +68,7 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
             <div className="actions">
               {account.state === 'needs-password' && (
                 <button type="button" className="primary" data-testid="enter-password" onClick={() => act(() => api.askForCredentials({ url: account.url }))}>
-                  {t('accounts.enterPassword')}
+                  {account.auth === 'oauth2' ? t('accounts.signInAgain') : t('accounts.enterPassword')}
                 </button>
               )}
               <button type="button" onClick={() => checkNow(account.url, false)} disabled={account.paused}>{t('accounts.checkNow')}</button>

@@ -32,10 +32,11 @@ export function AddressStep({ defaultIntervalMinutes, onManual, onDone }: {
 
   const lookUp = (event: React.FormEvent) => {
     event.preventDefault();
-    const problems = [...(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address.trim()) ? [] : ['address']), ...(password ? [] : ['password'])];
+    // The password is needed only for a password login: an OAuth2 provider signs in in the browser.
+    const problems = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address.trim()) ? [] : ['address'];
     setInvalid(new Set(problems));
     if (problems.length > 0) {
-      setStatus({ kind: 'error', text: problems.map((name) => t(name === 'address' ? 'discover.needAddress' : 'discover.needPassword')).join(' ') });
+      setStatus({ kind: 'error', text: t('discover.needAddress') });
       return;
     }
     setFound(undefined);
@@ -53,6 +54,11 @@ export function AddressStep({ defaultIntervalMinutes, onManual, onDone }: {
 
   const use = () => {
     if (!chosen) return;
+    if (!password) {
+      setInvalid(new Set(['password']));
+      setStatus({ kind: 'error', text: t('discover.needPassword') });
+      return;
+    }
     setStatus({ kind: 'info', text: t('discover.checkingServer', { host: chosen.host }) });
     void run(async () => {
       const probe = await api.probeServer({ protocol: chosen.protocol, security: chosen.security, host: chosen.host, port: chosen.port });
@@ -66,6 +72,11 @@ export function AddressStep({ defaultIntervalMinutes, onManual, onDone }: {
       });
       onDone(account);
     });
+  };
+
+  const signIn = () => {
+    setStatus({ kind: 'info', text: t('discover.signInWaiting') });
+    void run(async () => { onDone(await api.signInAccount({ address: address.trim() })); });
   };
 
   const manual = () => onManual({ user: address.trim(), password, server: chosen, note: undefined });
@@ -93,13 +104,16 @@ export function AddressStep({ defaultIntervalMinutes, onManual, onDone }: {
               </p>
             )}
             {found.hint && <p className="hint" data-testid="discovery-hint">{chinese ? found.hint['zh-CN'] : found.hint.en}</p>}
-            {!chosen && <p role="alert" className="error">{t('discover.oauth2Only', { provider: found.provider ?? domain })}</p>}
+            {!chosen && !found.signIn && <p role="alert" className="error">{t('discover.oauth2Only', { provider: found.provider ?? domain })}</p>}
             {chosen && !found.trusted && <p className="warning" data-testid="discovery-untrusted">{t('discover.untrusted', { from: found.from })}</p>}
           </div>
         )}
         {status && <p role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind}>{status.text}</p>}
         <div className="actions">
           {!found && <button type="submit" className="primary" disabled={busy}>{t('discover.continue')}</button>}
+          {found?.signIn && (
+            <button type="button" className={chosen ? undefined : 'primary'} onClick={signIn} disabled={busy}>{t('discover.signIn', { provider: found.provider ?? domain })}</button>
+          )}
           {found && chosen && (
             <button type="button" className="primary" onClick={use} disabled={busy}>{found.trusted ? t('discover.use') : t('discover.useUnverified')}</button>
           )}

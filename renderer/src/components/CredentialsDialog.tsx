@@ -40,6 +40,43 @@ export function CredentialsDialog({ question, account, onClose }: {
   };
   const cancel = () => { void api.dismissCredentials({ url: question.url }); onClose(); };
 
+  // An OAuth2 account is answered in the browser: main opens the provider's page, never the window.
+  const signInAgain = async () => {
+    setError('');
+    setSubmittedAt(Date.now());
+    setPhase('checking');
+    try {
+      await api.reauthorize({ url: question.url });
+    } catch (e) {
+      setPhase('asking');
+      setError(errorText(e));
+    }
+  };
+
+  if (account?.auth === 'oauth2') {
+    return (
+      <Dialog labelId="credentials-title" onClose={phase === 'done' ? onClose : cancel}>
+        <h2 id="credentials-title">{t('credentials.signInTitle', { user })}</h2>
+        {phase === 'done' ? (
+          <>
+            <p role="status" className="success">{t('credentials.success')}</p>
+            <div className="actions"><button type="button" className="primary" onClick={onClose}>OK</button></div>
+          </>
+        ) : (
+          <>
+            <p>{t('credentials.signInExplain')}</p>
+            {error && <p role="alert" className="error">{error}</p>}
+            {phase === 'checking' && <p role="status">{t('credentials.signInWaiting')}</p>}
+            <div className="actions">
+              <button type="button" className="primary" onClick={() => { void signInAgain(); }} disabled={phase === 'checking'}>{t('accounts.signInAgain')}</button>
+              <button type="button" onClick={cancel}>{t('credentials.cancel')}</button>
+            </div>
+          </>
+        )}
+      </Dialog>
+    );
+  }
+
   return (
     <Dialog labelId="credentials-title" onClose={phase === 'done' ? onClose : cancel}>
       <h2 id="credentials-title">{t('credentials.title', { user })}</h2>
