@@ -103,6 +103,10 @@ export class AppCore {
     this.migrations = new MigrationManager({
       store: deps.store, secrets: deps.secrets, logger: deps.logger, registerSecret: deps.registerSecret,
       push: deps.push, deadlineMs: deps.deadlineMs, publishedPolicies,
+      accessTokenFor: (url) => {
+        const tokens = this.accounts.get(url)?.tokens;
+        return tokens ? (renew) => tokens.accessToken(renew) : undefined;
+      },
     });
   }
 

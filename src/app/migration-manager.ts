@@ -26,6 +26,8 @@ export interface MigrationManagerDeps {
   deadlineMs?: number | undefined;
   /** Policies published by the accounts' domains (and a managed deployment's URL), cached. */
   publishedPolicies?: PublishedPolicies | undefined;
+  /** OAuth2 accounts: their access tokens (the grant in the keychain), instead of a password. */
+  accessTokenFor?: ((url: string) => ((renew: boolean) => Promise<string>) | undefined) | undefined;
 }
 
 interface Active { stop: boolean; progress: MigrationProgress | null; done: Promise<void> }
@@ -233,17 +235,19 @@ export class MigrationManager {
   }
 
   private async run(url: string, endpoint: AccountEndpoint, source: AccountEndpoint, typedSourcePassword: string, dryRun: boolean, active?: Active): Promise<MigrationOutcome> {
-    const targetPassword = await this.deps.secrets.getPassword(url);
-    if (!targetPassword) {
+    const accessToken = this.deps.accessTokenFor?.(url);
+    // An OAuth2 account has no password: the new mailbox takes its tokens, the old one a typed password.
+    const targetPassword = accessToken ? '' : await this.deps.secrets.getPassword(url);
+    if (!accessToken && !targetPassword) {
       return { kind: 'failed', failure: new CheckFailure('credentials-missing', 'there is no saved password for this account in the keychain') };
     }
-    this.deps.registerSecret(targetPassword);
-    const sourcePassword = await this.sourcePassword(endpoint, source, typedSourcePassword, targetPassword);
+    if (targetPassword) this.deps.registerSecret(targetPassword);
+    const sourcePassword = await this.sourcePassword(endpoint, source, typedSourcePassword, targetPassword ?? '');
     if (sourcePassword === undefined) return { kind: 'failed', failure: new CheckFailure('credentials-missing', SAVED_PASSWORD_REFUSED) };
     const pin = (side: AccountEndpoint) => this.deps.store.trustedFingerprint(`${side.host}:${side.port}`);
     return runMigrationFor({
       from: { endpoint: source, password: sourcePassword, pinnedFingerprint: pin(source) },
-      to: { endpoint, password: targetPassword, pinnedFingerprint: pin(endpoint), ca: this.deps.store.findAccount(url)?.ca },
+      to: { endpoint, password: targetPassword ?? '', pinnedFingerprint: pin(endpoint), ca: this.deps.store.findAccount(url)?.ca, accessToken },
       stateDir: this.deps.store.directory,
       store: this.deps.store,
       logger: this.deps.logger,
@@ -272,7 +276,7 @@ export class MigrationManager {
       this.deps.registerSecret(kept);
       return kept;
     }
-    return mayReceiveSavedPassword(source, account, policyServerFor(this.policy(), account.user)) ? accountPassword : undefined;
+    return accountPassword && mayReceiveSavedPassword(source, account, policyServerFor(this.policy(), account.user)) ? accountPassword : undefined;
   }
 
   /** When every account of a policy domain on this machine is complete, stop consulting the policy. */

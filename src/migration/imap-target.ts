@@ -76,10 +76,23 @@ export class ImapTarget {
     }
   }
 
+  /** The streaming connection signs in as the first did: with a current token for an OAuth2
+   * account (renewed once if the server refuses it), else the password. */
+  private async openStreaming(): Promise<StreamingAppendSession> {
+    const tokens = this.options.accessTokens;
+    if (!tokens) return StreamingAppendSession.open(this.options);
+    try {
+      return await StreamingAppendSession.open({ ...this.options, accessToken: await tokens(false) });
+    } catch (error) {
+      if (!(error instanceof CheckFailure) || error.reason !== 'rejected') throw error;
+      return StreamingAppendSession.open({ ...this.options, accessToken: await tokens(true) });
+    }
+  }
+
   /** The second connection opens at the first large message and stays for the next; a failure
    * drops it, so the retry after a reconnect starts a fresh one. */
   private async appendStreamed(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
-    this.streaming ??= await StreamingAppendSession.open(this.options);
+    this.streaming ??= await this.openStreaming();
     try {
       return await this.streaming.append(path, content, flags, date);
     } catch (error) {

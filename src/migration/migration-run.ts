@@ -14,7 +14,11 @@ import { MigrationStopped, runMigration, type MigrationPlan, type SourceSession 
 import type { MigrationOptions, MigrationProgress, MigrationReport } from './migration-types.js';
 import { Pop3Source } from './pop3-source.js';
 
-export interface Side { endpoint: AccountEndpoint; password: string; ca?: string | undefined; pinnedFingerprint?: string | undefined }
+export interface Side {
+  endpoint: AccountEndpoint; password: string; ca?: string | undefined; pinnedFingerprint?: string | undefined;
+  /** OAuth2 accounts: an access token for each connection (`renew`: the last one was refused). */
+  accessToken?: ((renew: boolean) => Promise<string>) | undefined;
+}
 
 export interface MigrationRunOptions {
   from: Side;
@@ -44,10 +48,21 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
     if (run.options.dryRun) return;
     run.store.updateAccountState(targetUrl, { migration: { status, updatedAt: Date.now(), ...extra } });
   };
-  const sessionOptions = (side: Side) => ({
+  const sessionOptions = (side: Side, accessToken?: string) => ({
     endpoint: side.endpoint, password: side.password, ca: side.ca, pinnedFingerprint: side.pinnedFingerprint,
-    deadlineMs: run.deadlineMs ?? 45_000, logger: run.logger,
+    deadlineMs: run.deadlineMs ?? 45_000, logger: run.logger, ...(accessToken ? { accessToken, accessTokens: side.accessToken } : {}),
   });
+  // Each connection of an OAuth2 side gets a current token; one the server refuses is renewed once
+  // (a migration outlives an access token), as the account's checks do.
+  const opened = async <T>(side: Side, open: (options: ReturnType<typeof sessionOptions>) => Promise<T>): Promise<T> => {
+    if (!side.accessToken) return open(sessionOptions(side));
+    try {
+      return await open(sessionOptions(side, await side.accessToken(false)));
+    } catch (error) {
+      if (!(error instanceof CheckFailure) || error.reason !== 'rejected' || error.afterLogin) throw error;
+      return open(sessionOptions(side, await side.accessToken(true)));
+    }
+  };
   setState('running');
   // A certificate that fails verification is fetched for the user to judge, from the side that failed.
   const withCertificate = async <T>(side: Side, open: () => Promise<T>): Promise<T> => {
@@ -61,9 +76,9 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
   };
   try {
     const report = await runMigration({
-      openSource: () => withCertificate<SourceSession>(run.from, () => (run.from.endpoint.protocol === 'pop3'
-        ? Pop3Source.open(sessionOptions(run.from)) : ImapSource.open(sessionOptions(run.from)))),
-      openTarget: () => withCertificate(run.to, () => ImapTarget.open(sessionOptions(run.to))),
+      openSource: () => withCertificate<SourceSession>(run.from, () => opened<SourceSession>(run.from, (options) => (run.from.endpoint.protocol === 'pop3'
+        ? Pop3Source.open(options) : ImapSource.open(options)))),
+      openTarget: () => withCertificate(run.to, () => opened(run.to, (options) => ImapTarget.open(options))),
       journal: new MigrationJournal(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
       options: run.options,
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),

@@ -28,7 +28,8 @@ export class Pop3Source implements SourceSession {
       ca: options.ca, pinnedFingerprint: options.pinnedFingerprint, deadlineMs: options.deadlineMs,
     });
     try {
-      await client.login(options.endpoint.user, options.password);
+      if (options.accessToken) await client.loginWithToken(options.endpoint.user, options.accessToken);
+      else await client.login(options.endpoint.user, options.password);
     } catch (error) {
       client.close();
       throw error;

@@ -10,6 +10,9 @@ export interface OpenSessionOptions {
   /** An OAuth2 access token: when given, the login is SASL OAUTHBEARER (else XOAUTH2) with it and
    * `password` is not used. */
   accessToken?: string | undefined;
+  /** Where a current access token comes from, for connections opened later (a migration's second
+   * connection may open long after the first token expired). `renew`: the last one was refused. */
+  accessTokens?: ((renew: boolean) => Promise<string>) | undefined;
   /** Extra CA (PEM) for this account. */
   ca?: string | undefined;
   /** A certificate the user trusted for this host:port (SHA-256 fingerprint). */

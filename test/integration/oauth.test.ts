@@ -220,6 +220,23 @@ describe('OAuth2 accounts', () => {
     }
   }, 90_000);
 
+  it('migrate into an OAuth2 account uses its saved grant (imapflow and the streaming APPEND sign in with the token)', async () => {
+    const user = 'olga@oauth.test';
+    const state = mkdtempSync(join(tmpdir(), 'mailbeacon-oauth-migrate-'));
+    const added = await signInWithBrowser(['accounts', 'add', user, '--oauth', '--ca', dovecot.caFile, '--state', state], user);
+    expect(added.status, added.stderr).toBe(0);
+    dovecot.setUser('old-box', 'old-password');
+    dovecot.deliver('old-box', 'From: a@old.test\r\nSubject: small\r\n\r\nsmall\r\n');
+    // Over 1 MB: copied by the streaming APPEND's own connection, which must sign in with the token too.
+    dovecot.deliver('old-box', `From: a@old.test\r\nSubject: large\r\n\r\n${'x'.repeat(76)}\r\n`.repeat(1) + `${'y'.repeat(998)}\r\n`.repeat(1_500));
+    const to = `imaps://${encodeURIComponent(user)}@localhost:${dovecot.ports.imaps}`;
+    const result = await runCli(['migrate', '--from', `pop3s://old-box@127.0.0.1:${dovecot.ports.pop3s}`, '--to', to, '--ca', dovecot.caFile, '--state', state, '--json'],
+      { env: { ...env, MAILBEACON_PASSWORD: 'old-password' } });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.events.at(-1)).toMatchObject({ copied: 2, failed: 0 });
+    expect(result.stderr).not.toContain((await keychain.getPassword(refreshTokenKey(to)))!);
+  }, 90_000);
+
   it('nonsense gets our words: --oauth with a URL, reauth of a password account', async () => {
     const withUrl = await runCli(['accounts', 'add', 'imaps://a@localhost:993', '--oauth'], { env });
     expect(withUrl.status).toBe(2);

@@ -8,6 +8,7 @@ import { logLevelFrom, openStore, readCaFile, type Environment } from '../accoun
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { plural } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { OAuthTokens } from '../../oauth/oauth-tokens.js';
 
 export const EXIT_SOME_FAILED = EXIT.someFailed;
 
@@ -36,17 +37,29 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   const to = parseAccountUrl(args.to);
   if (to.protocol !== 'imap') throw new UsageError('the new mailbox (--to) must be an IMAP account');
   const ca = args.caFile ? readCaFile(args.caFile) : undefined;
-  const fromPassword = passwordFrom(environment.env, args.fromPasswordEnv, 'from');
-  const toPassword = passwordFrom(environment.env, args.toPasswordEnv, 'to');
   const store = openStore(args.stateDir);
   const registry = new SecretRegistry();
-  registry.add(fromPassword);
-  registry.add(toPassword);
+  // A saved OAuth2 account (in this --state) uses its grant; any other side a password.
+  const grantOf = (endpoint: typeof from) => {
+    const server = store.findAccount(formatAccountUrl(endpoint))?.oauth;
+    if (!server) return undefined;
+    const tokens = new OAuthTokens({
+      accountUrl: formatAccountUrl(endpoint), server, secrets: environment.secrets, network: { ca }, now: Date.now,
+      registerSecret: (secret) => registry.add(secret),
+    });
+    return (renew: boolean) => tokens.accessToken(renew);
+  };
+  const fromToken = grantOf(from);
+  const toToken = grantOf(to);
+  const fromPassword = fromToken ? '' : passwordFrom(environment.env, args.fromPasswordEnv, 'from');
+  const toPassword = toToken ? '' : passwordFrom(environment.env, args.toPasswordEnv, 'to');
+  if (fromPassword) registry.add(fromPassword);
+  if (toPassword) registry.add(toPassword);
   const logger = createLogger({ secrets: registry, minLevel: logLevelFrom(environment.env), write: environment.writeError });
   let lastPrinted = 0;
   const outcome = await runMigrationFor({
-    from: { endpoint: from, password: fromPassword, ca },
-    to: { endpoint: to, password: toPassword, ca },
+    from: { endpoint: from, password: fromPassword, ca, accessToken: fromToken },
+    to: { endpoint: to, password: toPassword, ca, accessToken: toToken },
     stateDir: args.stateDir ?? store.directory,
     store, logger,
     options: { ...DEFAULT_MIGRATION_OPTIONS, dryRun: args.dryRun },

@@ -7,7 +7,8 @@
 // (AUTHENTICATE PLAIN or LOGIN), ID, APPEND, LOGOUT.
 import iconv from 'iconv-lite';
 import { verifyPinnedCertificate } from '../certificate.js';
-import { CheckFailure } from '../check-failure.js';
+import { CheckFailure, protocolFailure } from '../check-failure.js';
+import { oauthErrorAcknowledgement, oauthInitialResponse, pickOAuthMechanism } from '../sasl-oauth.js';
 import type { OpenSessionOptions } from '../mail-session.js';
 import { tlsOptions } from '../tls-options.js';
 import { CLIENT_INFO } from './imap-session.js';
@@ -58,7 +59,10 @@ export class StreamingAppendSession {
         // RFC 3501 §6.2.1: capabilities learned before TLS are forgotten.
         session.capabilities.clear();
       }
-      if (!/^\* PREAUTH\b/i.test(greeting)) await session.login(options.endpoint.user, options.password);
+      if (!/^\* PREAUTH\b/i.test(greeting)) {
+        if (options.accessToken) await session.loginWithToken(options.endpoint.user, options.accessToken);
+        else await session.login(options.endpoint.user, options.password);
+      }
       if (session.capabilities.has('ID')) await session.command(['ID (', quoted('name'), ' ', quoted(CLIENT_INFO.name), ' ', quoted('vendor'), ' ', quoted(CLIENT_INFO.vendor), ')']);
       return session;
     } catch (error) {
@@ -89,6 +93,28 @@ export class StreamingAppendSession {
     this.wire.close();
   }
 
+  /** AUTHENTICATE OAUTHBEARER (else XOAUTH2) with the access token, as the IMAP session does. */
+  private async loginWithToken(user: string, accessToken: string): Promise<void> {
+    if (this.capabilities.size === 0) await this.command(['CAPABILITY']);
+    const mechanism = pickOAuthMechanism([...this.capabilities].filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5)));
+    if (!mechanism) throw protocolFailure('the server offers no OAuth2 sign-in (AUTH=OAUTHBEARER or AUTH=XOAUTH2)');
+    const response = oauthInitialResponse(mechanism, user, accessToken);
+    const acknowledgement = oauthErrorAcknowledgement(mechanism);
+    const answer = this.capabilities.has('SASL-IR')
+      ? await this.command([`AUTHENTICATE ${mechanism} `, response], true, [acknowledgement])
+      : await this.command([`AUTHENTICATE ${mechanism}`], true, [response, acknowledgement]);
+    await this.loggedInOrRefused(answer);
+  }
+
+  private async loggedInOrRefused(answer: Tagged): Promise<void> {
+    if (answer.status !== 'OK') {
+      throw new CheckFailure('rejected', `the server refused the login: ${answer.text || 'no reason given'}`, answer.code ? { serverCode: answer.code } : {});
+    }
+    this.loggedIn = true;
+    // A server may say its capabilities in the OK, or change them after login: ask when it did not.
+    if (answer.code !== 'CAPABILITY') { this.capabilities.clear(); await this.command(['CAPABILITY']); }
+  }
+
   private async login(user: string, password: string): Promise<void> {
     let answer: Tagged;
     if (this.capabilities.size === 0) await this.command(['CAPABILITY']);
@@ -102,12 +128,7 @@ export class StreamingAppendSession {
     } else {
       answer = await this.command(['LOGIN ', astring(user), ' ', astring(password)], true);
     }
-    if (answer.status !== 'OK') {
-      throw new CheckFailure('rejected', `the server refused the login: ${answer.text || 'no reason given'}`, answer.code ? { serverCode: answer.code } : {});
-    }
-    this.loggedIn = true;
-    // A server may say its capabilities in the OK, or change them after login: ask when it did not.
-    if (answer.code !== 'CAPABILITY') { this.capabilities.clear(); await this.command(['CAPABILITY']); }
+    await this.loggedInOrRefused(answer);
   }
 
   /**
@@ -115,7 +136,8 @@ export class StreamingAppendSession {
    * server allows (RFC 7888), otherwise after its "+" go-ahead; `continuation` answers one "+"
    * (AUTHENTICATE without SASL-IR). Untagged CAPABILITY is learned; an untagged BYE ends the session.
    */
-  private async command(parts: Part[], sensitive = false, continuation?: string): Promise<Tagged> {
+  private async command(parts: Part[], sensitive = false, continuation?: string | string[]): Promise<Tagged> {
+    const answers = continuation === undefined ? [] : Array.isArray(continuation) ? [...continuation] : [continuation];
     const tag = `M${this.nextTag++}`;
     const nonSync = this.capabilities.has('LITERAL+');
     let pending = `${tag} `;
@@ -133,9 +155,9 @@ export class StreamingAppendSession {
     for (;;) {
       const line = await this.wire.readLine();
       if (line.startsWith('+')) {
-        if (continuation === undefined) throw this.wire.fail(new CheckFailure('closed-by-server', 'the server asked for data no command needs'));
-        await this.wire.write(`${continuation}\r\n`);
-        continuation = undefined;
+        const answer = answers.shift();
+        if (answer === undefined) throw this.wire.fail(new CheckFailure('closed-by-server', 'the server asked for data no command needs'));
+        await this.wire.write(`${answer}\r\n`);
         continue;
       }
       if (line.startsWith('* ')) { this.untagged(line); continue; }

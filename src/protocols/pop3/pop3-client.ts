@@ -5,6 +5,7 @@ import type { Security } from '../../account/account-url.js';
 import { CheckFailure, protocolFailure } from '../check-failure.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { tlsOptions } from '../tls-options.js';
+import { oauthErrorAcknowledgement, oauthInitialResponse, pickOAuthMechanism } from '../sasl-oauth.js';
 import { Pop3Connection, POP3_LIMITS } from './pop3-connection.js';
 import { isTemporaryCode, type Pop3Status } from './pop3-status.js';
 
@@ -106,12 +107,9 @@ export class Pop3Client {
    * (RFC 7628 §3.2.3: a single ^A; XOAUTH2: an empty line) before the server's -ERR.
    */
   async loginWithToken(user: string, accessToken: string): Promise<void> {
-    const offered = (this.capabilities.get('SASL') ?? []).map((mechanism) => mechanism.toUpperCase());
-    const mechanism = offered.includes('OAUTHBEARER') ? 'OAUTHBEARER' : offered.includes('XOAUTH2') ? 'XOAUTH2' : undefined;
+    const mechanism = pickOAuthMechanism(this.capabilities.get('SASL') ?? []);
     if (!mechanism) throw protocolFailure('the server offers no OAuth2 sign-in (SASL OAUTHBEARER or XOAUTH2)');
-    const response = Buffer.from(mechanism === 'OAUTHBEARER'
-      ? `n,a=${saslName(user)},\x01auth=Bearer ${accessToken}\x01\x01`
-      : `user=${user}\x01auth=Bearer ${accessToken}\x01\x01`, 'utf8').toString('base64');
+    const response = oauthInitialResponse(mechanism, user, accessToken);
     // RFC 5034 §4: a command line with its initial response stays within 255 octets; a token is
     // longer, so it goes after the server's empty challenge instead.
     let reply: Pop3Status | { challenge: string };
@@ -128,7 +126,7 @@ export class Pop3Client {
     }
     if ('challenge' in reply) {
       // The token was refused: the challenge says why; the exchange must be ended before -ERR.
-      this.connection.send(mechanism === 'OAUTHBEARER' ? 'AQ==' : '');
+      this.connection.send(oauthErrorAcknowledgement(mechanism));
       reply = await this.connection.readStatus();
     }
     if (!reply.ok) throw this.loginRefused(reply);
@@ -265,7 +263,3 @@ export class Pop3Client {
   }
 }
 
-/** RFC 5801 saslname: "," and "=" in an authorization identity are escaped. */
-function saslName(user: string): string {
-  return user.replaceAll('=', '=3D').replaceAll(',', '=2C');
-}
