@@ -10,7 +10,7 @@ import { resources } from '../../src/i18n/resources.js';
 import { refreshTokenKey } from '../../src/oauth/oauth-tokens.js';
 import { nameResolver } from '../../src/protocols/net/name-resolver.js';
 import { KeytarSecretStore } from '../../src/secrets/keytar-secret-store.js';
-import { launchChromium } from '../support/browser.js';
+import { completeProviderSignIn, launchChromium } from '../support/browser.js';
 import { MAILBEACON_CLIENT_ID, OidcTestProvider } from '../support/oidc-test-provider.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
@@ -27,22 +27,6 @@ describe('OAuth2 sign-in in the window', () => {
   let browser: Browser;
   let bridgeScript: string;
   let ca: string;
-
-  /** The user in "the system browser": the provider's login and consent, then our redirect page. */
-  async function userSignsIn(url: string, user: string): Promise<void> {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const page = await context.newPage();
-    try {
-      await page.goto(url);
-      await page.locator('input[name="login"]').fill(user);
-      await page.locator('input[name="password"]').fill('the provider\'s own password');
-      await page.getByRole('button', { name: 'Sign-in' }).click();
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByText('Signed in. You can close this window').waitFor({ timeout: 20_000 });
-    } finally {
-      await context.close();
-    }
-  }
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -77,7 +61,7 @@ describe('OAuth2 sign-in in the window', () => {
     const signInPages: Array<Promise<void>> = [];
     const bridge = await new TestBridge({
       network: { resolver: nameResolver({ servers: [dns.servers] }), ca },
-      openSignInPage: async (url) => { signInPages.push(userSignsIn(url, user)); },
+      openSignInPage: async (url) => { signInPages.push(completeProviderSignIn(browser, url, user)); },
       env: { MAILBEACON_OAUTH_CLIENT_ID: MAILBEACON_CLIENT_ID },
     }).start();
     const context = await browser.newContext({ locale: language, bypassCSP: true, viewport: { width: 1000, height: 760 } });

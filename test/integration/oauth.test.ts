@@ -17,7 +17,7 @@ import { realTimers } from '../../src/protocols/deadline.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 import { AccountRuntime } from '../../src/watch/account-runtime.js';
 import type { WatchEvent } from '../../src/watch/watch-events.js';
-import { launchChromium } from '../support/browser.js';
+import { completeProviderSignIn, launchChromium } from '../support/browser.js';
 import { CLI, runCli, WatchProcess } from '../support/cli-process.js';
 import { filesUnder } from '../support/files.js';
 import { MAILBEACON_CLIENT_ID, OidcTestProvider } from '../support/oidc-test-provider.js';
@@ -42,21 +42,7 @@ describe('OAuth2 accounts', () => {
   let env: NodeJS.ProcessEnv;
   const keychain = new KeytarSecretStore();
 
-  /** The user's part in the browser: the provider's login and consent pages, then our redirect. */
-  async function completeSignInPage(url: string, user: string): Promise<void> {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    const page = await context.newPage();
-    try {
-      await page.goto(url);
-      await page.locator('input[name="login"]').fill(user);
-      await page.locator('input[name="password"]').fill('any password: the test provider accepts it');
-      await page.getByRole('button', { name: 'Sign-in' }).click();
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByText('Signed in. You can close this window').waitFor({ timeout: 20_000 });
-    } finally {
-      await context.close();
-    }
-  }
+  const completeSignInPage = (url: string, user: string): Promise<void> => completeProviderSignIn(browser, url, user);
 
   /** The address the sign-in page is at, from the CLI's stderr; then the user's part, in Chromium. */
   async function signInWithBrowser(args: string[], user: string): Promise<{ status: number | null; stdout: string; stderr: string }> {

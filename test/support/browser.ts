@@ -20,3 +20,20 @@ export async function addAccountFromPage(page: Page, input: AccountInput): Promi
     await (globalThis as unknown as { mailbeacon: Api }).mailbeacon.addAccount(account);
   }, input);
 }
+
+/** The user in "the system browser" at the test OAuth2 provider (oidc-provider's dev pages): log
+ * in, consent, and wait for our loopback redirect's "Signed in" page. */
+export async function completeProviderSignIn(browser: Browser, url: string, user: string): Promise<void> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    await page.locator('input[name="login"]').fill(user);
+    await page.locator('input[name="password"]').fill('the provider\'s own password: the test provider accepts any');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('Signed in. You can close this window').waitFor({ timeout: 20_000 });
+  } finally {
+    await context.close();
+  }
+}
