@@ -8,6 +8,18 @@ import type { FolderInfo } from './folder-mapping.js';
 import { noProgressMs } from './migration-types.js';
 import { headerHash } from './message-facts.js';
 
+export interface ContentIndex {
+  uidValidity: string;
+  /** X-UIDL value → UIDs (POP3 sources copied with the trace header). */
+  byTrace: Map<string, number[]>;
+  /** contentKey(size, header hash) → UIDs. */
+  byContent: Map<string, number[]>;
+}
+
+export function contentKey(size: number, hash: string): string {
+  return `${size}:${hash}`;
+}
+
 export interface CopyProbe {
   /** The trace header the copy would carry (`X-UIDL`), if the design adds one. */
   trace?: { name: string; value: string } | undefined;
@@ -113,6 +125,35 @@ export class ImapTarget {
   }
 
   /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */
+  /** Whether the folder was there (holding messages or not) when this session began. */
+  has(path: string): boolean { return this.known.has(path); }
+
+  /**
+   * What a folder already holds, keyed the way a copy is recognised: the trace header's value, and
+   * size + header hash. Built once per folder, when there is no journal to say what came from us.
+   */
+  async contentIndex(path: string): Promise<ContentIndex> {
+    if (!this.known.has(path)) return { uidValidity: '', byTrace: new Map(), byContent: new Map() };
+    const { uidValidity, messages } = await this.mailboxes.headersOf(path);
+    const byTrace = new Map<string, number[]>();
+    const byContent = new Map<string, number[]>();
+    const add = (map: Map<string, number[]>, key: string, uid: number): void => {
+      const list = map.get(key);
+      if (list) list.push(uid); else map.set(key, [uid]);
+    };
+    for (const message of messages) {
+      add(byContent, contentKey(message.size, headerHash(message.headers)), message.uid);
+      const trace = /^x-uidl:[ \t]*(\S+)/im.exec(message.headers.toString('latin1'));
+      if (trace) add(byTrace, trace[1]!, message.uid);
+    }
+    return { uidValidity, byTrace, byContent };
+  }
+
+  /** UID STORE of flag changes carried over from the old mailbox. */
+  updateFlags(path: string, uids: number[], add: string[], remove: string[]): Promise<void> {
+    return this.mailboxes.updateFlags(path, uids, add, remove);
+  }
+
   async findCopies(path: string, probe: CopyProbe): Promise<number[]> {
     if (!this.known.has(path)) return [];
     const query = probe.trace ? { header: { [probe.trace.name]: probe.trace.value } }

@@ -1,7 +1,8 @@
 // Which source messages are in the target, persisted so a migration resumes after any crash with
 // nothing lost or duplicated. An append-only file of JSON lines, fsync'd per record:
 //   {"k":key,"s":"pending"}              written before an APPEND (its outcome is then unknown)
-//   {"k":key,"s":"done","u":uid,"v":uv}  written after the server's tagged OK (APPENDUID when given)
+//   {"k":key,"s":"done","u":uid,"v":uv,"f":[flags]}  written after the server's tagged OK (APPENDUID
+//                                        when given; the flags the target copy carries, IMAP sources)
 //   {"k":key,"s":"failed","r":reason}    the server refused this message; the rest went on
 // The last record of a key wins. A torn last line (killed mid-write) is ignored.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { dirname } from 'node:path';
 
 export type JournalEntry =
   | { status: 'pending' }
-  | { status: 'done'; targetUid?: number | undefined; targetUidValidity?: string | undefined }
+  | { status: 'done'; targetUid?: number | undefined; targetUidValidity?: string | undefined; flags?: string[] | undefined }
   | { status: 'failed'; reason: string };
 
 export class MigrationJournal {
@@ -20,11 +21,14 @@ export class MigrationJournal {
     if (existsSync(path)) {
       for (const line of readFileSync(path, 'utf8').split('\n')) {
         if (!line) continue;
-        let record: { k?: string; s?: string; u?: number; v?: string; r?: string };
+        let record: { k?: string; s?: string; u?: number; v?: string; r?: string; f?: unknown };
         try { record = JSON.parse(line) as typeof record; } catch { continue; }
         if (!record.k) continue;
         if (record.s === 'pending') this.entries.set(record.k, { status: 'pending' });
-        else if (record.s === 'done') this.entries.set(record.k, { status: 'done', targetUid: record.u, targetUidValidity: record.v });
+        else if (record.s === 'done') {
+          const flags = Array.isArray(record.f) && record.f.every((flag) => typeof flag === 'string') ? record.f as string[] : undefined;
+          this.entries.set(record.k, { status: 'done', targetUid: record.u, targetUidValidity: record.v, flags });
+        }
         else if (record.s === 'failed') this.entries.set(record.k, { status: 'failed', reason: record.r ?? '' });
       }
     }
@@ -45,8 +49,24 @@ export class MigrationJournal {
 
   markPending(key: string): void { this.write(key, { status: 'pending' }, { k: key, s: 'pending' }); }
 
-  markDone(key: string, targetUid?: number, targetUidValidity?: string): void {
-    this.write(key, { status: 'done', targetUid, targetUidValidity }, { k: key, s: 'done', u: targetUid, v: targetUidValidity });
+  markDone(key: string, targetUid?: number, targetUidValidity?: string, flags?: string[]): void {
+    this.write(key, { status: 'done', targetUid, targetUidValidity, flags }, { k: key, s: 'done', u: targetUid, v: targetUidValidity, f: flags });
+  }
+
+  /** The flags now on many done messages' copies: one write and one fsync for the lot. */
+  markFlags(updates: Array<{ key: string; flags: string[] }>): void {
+    const lines: string[] = [];
+    for (const { key, flags } of updates) {
+      const entry = this.entries.get(key);
+      if (entry?.status !== 'done') continue;
+      lines.push(JSON.stringify({ k: key, s: 'done', u: entry.targetUid, v: entry.targetUidValidity, f: flags }));
+    }
+    if (lines.length === 0) return;
+    this.append(`${lines.join('\n')}\n`);
+    for (const { key, flags } of updates) {
+      const entry = this.entries.get(key);
+      if (entry?.status === 'done') this.entries.set(key, { ...entry, flags });
+    }
   }
 
   markFailed(key: string, reason: string): void { this.write(key, { status: 'failed', reason }, { k: key, s: 'failed', r: reason }); }
@@ -57,12 +77,16 @@ export class MigrationJournal {
   }
 
   private write(key: string, entry: JournalEntry, record: object): void {
+    this.append(`${JSON.stringify(record)}\n`);
+    this.entries.set(key, entry);
+  }
+
+  private append(text: string): void {
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'a', 0o600);
     }
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    writeSync(this.fd, text);
     fsyncSync(this.fd);
-    this.entries.set(key, entry);
   }
 }

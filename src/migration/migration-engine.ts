@@ -8,8 +8,8 @@
 //   with backoff; a refused login stops (the login control's rule: never hammer a bad password).
 import { CheckFailure } from '../protocols/check-failure.js';
 import { mapFolder, type FolderInfo } from './folder-mapping.js';
-import type { CopyProbe, ImapTarget } from './imap-target.js';
-import { AppendRefused } from './imap-target.js';
+import type { ContentIndex, CopyProbe, ImapTarget } from './imap-target.js';
+import { AppendRefused, contentKey } from './imap-target.js';
 import type { MigrationJournal } from './journal.js';
 import { deliveryDate, headerHash, messageId } from './message-facts.js';
 import { SourceMessageUnavailable, type FailedMessage, type MigrationOptions, type MigrationProgress, type MigrationReport, type SourceMessage } from './migration-types.js';
@@ -82,7 +82,10 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   try {
     let plan = planMigration(await source.list(), journal);
     if (options.dryRun) {
-      return { plan, copied: 0, skipped: plan.alreadyDone, failed: 0, failures: [], vanished: 0, unstableIdentities: source.unstableIdentities ?? 0, state: 'complete' };
+      return {
+        plan, copied: 0, skipped: plan.alreadyDone, alreadyThere: 0, flagsUpdated: 0, failed: 0, failures: [], vanished: 0,
+        unstableIdentities: source.unstableIdentities ?? 0, state: 'complete',
+      };
     }
     target = await deps.openTarget();
     const started = now();
@@ -92,6 +95,27 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     let vanished = 0;
     const failures: FailedMessage[] = [];
     let reconnects = 0;
+    let alreadyThere = 0;
+    // Source folders this journal has copied from: their target folders' other messages are not
+    // ours to match. Any other target folder that holds mail is indexed once, so a lost --state (or
+    // mail another tool copied) is recognised instead of copied twice.
+    const journaled = new Set(plan.messages.filter((message) => journal.isDone(message.key)).map((message) => message.folder));
+    const indexes = new Map<string, Promise<ContentIndex>>();
+    const claimedThisRun = new Set<string>();
+    const unjournaledCopy: UnjournaledLookup = async (message, folder, content, prefix) => {
+      if (journaled.has(message.folder) || !target!.has(folder)) return undefined;
+      let pending = indexes.get(folder);
+      if (!pending) { pending = target!.contentIndex(folder); indexes.set(folder, pending); }
+      const index = await pending;
+      const candidates = prefix.length > 0 && message.uidl ? index.byTrace.get(message.uidl)
+        : index.byContent.get(contentKey(content.length, headerHash(content)));
+      if (!candidates) return undefined;
+      const claimed = journal.claimedTargetUids(index.uidValidity);
+      const uid = candidates.find((candidate) => !claimed.has(candidate) && !claimedThisRun.has(`${index.uidValidity}:${candidate}`));
+      if (uid === undefined) return undefined;
+      claimedThisRun.add(`${index.uidValidity}:${uid}`);
+      return { uid, uidValidity: index.uidValidity };
+    };
 
     /** Reopens both sides with backoff (the server may take a while to come back) and refreshes
      * the plan's message numbers; keys do not change, a message gone since stays as it was and
@@ -131,7 +155,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       const message = plan.toCopy[index]!;
       let outcome: Outcome;
       try {
-        outcome = await copyOne(message, source, target, journal, options);
+        outcome = await copyOne(message, source, target, journal, options, unjournaledCopy);
       } catch (error) {
         if (error instanceof SourceMessageUnavailable) {
           // This message's own outcome; the others go on.
@@ -148,6 +172,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       }
       if (outcome.kind === 'copied') copied += 1;
       else if (outcome.kind === 'found') skipped += 1;
+      else if (outcome.kind === 'already-there') { skipped += 1; alreadyThere += 1; }
       else if (outcome.kind === 'vanished') vanished += 1;
       else failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
       progress.done += 1;
@@ -155,8 +180,9 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       report(message.folder);
       index += 1;
     }
+    const flagsUpdated = source.kind === 'imap' ? await carryFlagChanges(plan.messages, source, target, journal) : 0;
     return {
-      plan, copied, skipped, failed: failures.length, failures, vanished, unstableIdentities: source.unstableIdentities ?? 0,
+      plan, copied, skipped, alreadyThere, flagsUpdated, failed: failures.length, failures, vanished, unstableIdentities: source.unstableIdentities ?? 0,
       state: failures.length === 0 ? 'complete' : 'failing',
     };
   } finally {
@@ -165,9 +191,59 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   }
 }
 
-type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'vanished' } | { kind: 'failed'; reason: string };
+type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'already-there' } | { kind: 'vanished' } | { kind: 'failed'; reason: string };
 
-async function copyOne(message: SourceMessage, source: SourceSession, target: ImapTarget, journal: MigrationJournal, options: MigrationOptions): Promise<Outcome> {
+/** A copy of this message already in the target that no journal entry accounts for, if any. */
+type UnjournaledLookup = (message: SourceMessage, folder: string, content: Buffer, prefix: Buffer) => Promise<{ uid: number; uidValidity: string } | undefined>;
+
+/** The flags a catch-up carries from the old mailbox: the system flags every IMAP server keeps.
+ * (Keywords are left alone: not every server keeps them, and \Deleted would hide the copy.) */
+const CARRIED_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Draft'];
+
+function carried(flags: string[]): string[] {
+  return CARRIED_FLAGS.filter((flag) => flags.some((other) => other.toLowerCase() === flag.toLowerCase()));
+}
+
+/**
+ * After a catch-up: flags changed on the old mailbox since a message was copied are set on its
+ * copy — one UID STORE per folder and change, one journal write for all. A copy whose folder's
+ * UIDVALIDITY changed is not ours to touch any more.
+ */
+async function carryFlagChanges(messages: SourceMessage[], source: SourceSession, target: ImapTarget, journal: MigrationJournal): Promise<number> {
+  const groups = new Map<string, { folder: string; add: string[]; remove: string[]; uids: number[]; updates: Array<{ key: string; flags: string[] }> }>();
+  const uidValidities = new Map<string, Promise<string>>();
+  for (const message of messages) {
+    const entry = journal.get(message.key);
+    if (entry?.status !== 'done' || entry.targetUid === undefined || !entry.targetUidValidity) continue;
+    const want = carried(message.flags ?? []);
+    const had = entry.flags ? carried(entry.flags) : undefined;
+    if (had && had.join(' ') === want.join(' ')) continue;
+    const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
+    if (!target.has(folder)) continue;
+    let uidValidity = uidValidities.get(folder);
+    if (!uidValidity) { uidValidity = target.uidValidity(folder); uidValidities.set(folder, uidValidity); }
+    if (await uidValidity !== entry.targetUidValidity) continue;
+    // Without a record of what the copy carries (an older journal), set the carried flags outright.
+    const add = want.filter((flag) => !had?.includes(flag));
+    const remove = (had ?? CARRIED_FLAGS).filter((flag) => !want.includes(flag));
+    const id = `${folder}\0${add.join(' ')}\0${remove.join(' ')}`;
+    const group = groups.get(id) ?? { folder, add, remove, uids: [], updates: [] };
+    group.uids.push(entry.targetUid);
+    group.updates.push({ key: message.key, flags: message.flags ?? [] });
+    groups.set(id, group);
+  }
+  let updated = 0;
+  for (const group of groups.values()) {
+    await target.updateFlags(group.folder, group.uids, group.add, group.remove);
+    journal.markFlags(group.updates);
+    updated += group.uids.length;
+  }
+  return updated;
+}
+
+async function copyOne(
+  message: SourceMessage, source: SourceSession, target: ImapTarget, journal: MigrationJournal, options: MigrationOptions, unjournaledCopy: UnjournaledLookup,
+): Promise<Outcome> {
   const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
   const prefix = tracePrefix(message, options, source.kind);
   const limit = target.appendLimit;
@@ -184,6 +260,14 @@ async function copyOne(message: SourceMessage, source: SourceSession, target: Im
     return { kind: 'failed', reason: error.message };
   }
   const content = await source.read(message, prefix);
+  const flags = source.kind === 'pop3' ? (options.pop3Seen ? ['\\Seen'] : []) : message.flags ?? [];
+  if (journal.get(message.key) === undefined) {
+    const there = await unjournaledCopy(message, folder, content, prefix);
+    if (there) {
+      journal.markDone(message.key, there.uid, there.uidValidity, source.kind === 'imap' ? flags : undefined);
+      return { kind: 'already-there' };
+    }
+  }
   if (journal.get(message.key)?.status === 'pending') {
     // An earlier run may have appended it and died before writing "done": look before copying.
     const probe: CopyProbe = {
@@ -194,16 +278,15 @@ async function copyOne(message: SourceMessage, source: SourceSession, target: Im
     const claimed = journal.claimedTargetUids(uidValidity);
     const unclaimed = (await target.findCopies(folder, probe)).filter((uid) => !claimed.has(uid));
     if (unclaimed.length > 0) {
-      journal.markDone(message.key, unclaimed[0], uidValidity);
+      journal.markDone(message.key, unclaimed[0], uidValidity, source.kind === 'imap' ? flags : undefined);
       return { kind: 'found' };
     }
   }
-  const flags = source.kind === 'pop3' ? (options.pop3Seen ? ['\\Seen'] : []) : message.flags ?? [];
   const date = message.internalDate ?? deliveryDate(content);
   journal.markPending(message.key);
   try {
     const appended = await target.append(folder, content, flags, date);
-    journal.markDone(message.key, appended.uid, appended.uidValidity);
+    journal.markDone(message.key, appended.uid, appended.uidValidity, source.kind === 'imap' ? flags : undefined);
     return { kind: 'copied' };
   } catch (error) {
     if (!(error instanceof AppendRefused)) throw error;

@@ -75,6 +75,11 @@ export interface MigrationReport {
   copied: number;
   /** Already in the target from an earlier run (journal or found by content). */
   skipped: number;
+  /** Of `skipped`: found in the target by content with no journal entry (a lost or new --state,
+   * or mail copied by another tool) — recognised instead of copied twice. */
+  alreadyThere: number;
+  /** Copies whose flags were brought in line with changes made on the old mailbox since. */
+  flagsUpdated: number;
   failed: number;
   failures: FailedMessage[];
   /** Gone from the old mailbox between the plan and the copy: nothing to copy. */

@@ -91,12 +91,16 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   }
   if (args.json) {
     write(JSON.stringify({
-      event: 'migrated', copied: outcome.copied, skipped: outcome.skipped, failed: outcome.failed, vanished: outcome.vanished,
-      unstableIdentities: outcome.unstableIdentities, state: outcome.state,
+      event: 'migrated', copied: outcome.copied, skipped: outcome.skipped, alreadyThere: outcome.alreadyThere, flagsUpdated: outcome.flagsUpdated,
+      failed: outcome.failed, vanished: outcome.vanished, unstableIdentities: outcome.unstableIdentities, state: outcome.state,
     }));
   } else {
     write(`${account}: copied ${outcome.copied}, already there ${outcome.skipped}, failed ${outcome.failed}`
-      + (outcome.vanished > 0 ? `, gone from the old mailbox meanwhile ${outcome.vanished}` : ''));
+      + (outcome.vanished > 0 ? `, gone from the old mailbox meanwhile ${outcome.vanished}` : '')
+      + (outcome.flagsUpdated > 0 ? `, flags brought up to date on ${plural(outcome.flagsUpdated, 'message')}` : ''));
+    if (outcome.alreadyThere > 0) {
+      write(`  ${plural(outcome.alreadyThere, 'message')} found in the new mailbox with no record of copying them (another --state, or another tool): recognised by content, not copied twice`);
+    }
     if (outcome.unstableIdentities > 0) {
       write(`  note: the old server gave ${plural(outcome.unstableIdentities, 'message')} no usable UIDL (missing, malformed or repeated); they were identified by number and header instead`);
     }

@@ -130,6 +130,44 @@ export class ImapMailboxes {
     };
   }
 
+  /** Every message's UID, size and header bytes: how a copy made without a journal is recognised. */
+  async headersOf(path: string): Promise<{ uidValidity: string; messages: Array<{ uid: number; size: number; headers: Buffer }> }> {
+    // Selected read-write, as for a search: Dovecot drops the flags of a message APPENDed to the
+    // mailbox this session has EXAMINEd (read-only), and the copies go to this very folder next.
+    const lock = await this.session.bounded(this.client.getMailboxLock(path), `opening ${path}`);
+    this.selected = undefined;
+    try {
+      const mailbox = this.client.mailbox;
+      const messages: Array<{ uid: number; size: number; headers: Buffer }> = [];
+      if (mailbox && mailbox.exists > 0) {
+        for await (const message of this.client.fetch('1:*', { uid: true, size: true, headers: true })) {
+          if (message.headers) messages.push({ uid: message.uid, size: message.size ?? 0, headers: message.headers });
+        }
+      }
+      return { uidValidity: String(mailbox ? mailbox.uidValidity : ''), messages };
+    } catch (error) {
+      throw this.session.failure(error);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** UID STORE +FLAGS / -FLAGS on these messages (flags the server does not keep are dropped by it). */
+  async updateFlags(path: string, uids: number[], add: string[], remove: string[]): Promise<void> {
+    if (uids.length === 0) return;
+    const lock = await this.client.getMailboxLock(path);
+    this.selected = undefined;
+    try {
+      const range = uids.join(',');
+      if (add.length > 0) await this.session.bounded(this.client.messageFlagsAdd(range, add, { uid: true }), `setting flags in ${path}`);
+      if (remove.length > 0) await this.session.bounded(this.client.messageFlagsRemove(range, remove, { uid: true }), `clearing flags in ${path}`);
+    } catch (error) {
+      throw this.session.failure(error);
+    } finally {
+      lock.release();
+    }
+  }
+
   /** UIDs, sizes and header bytes of the messages in `path` matching a header (or of a size). */
   async search(path: string, query: { header: Record<string, string> } | { size: number }): Promise<Array<{ uid: number; size: number; headers: Buffer }>> {
     return this.session.bounded(this.searchNow(path, query), `a search in ${path}`);
