@@ -2,11 +2,13 @@
 // recognises a message whose earlier APPEND may have landed before a crash.
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapMailboxes, ImapRefusal, isTransientAppendCode } from '../protocols/imap/imap-mailboxes.js';
-import { ImapCommandRefused, StreamingAppendSession } from '../protocols/imap/streaming-append.js';
+import { ImapCommandRefused, StreamingAppendSession, type AppendItem } from '../protocols/imap/streaming-append.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
 import { noProgressMs } from './migration-types.js';
 import { headerHash } from './message-facts.js';
+
+export type BatchAnswer = { ok: true; uid?: number; uidValidity?: string } | { ok: false; reason: string; transient: boolean };
 
 export interface ContentIndex {
   uidValidity: string;
@@ -101,6 +103,29 @@ export class ImapTarget {
     }
   }
 
+  /**
+   * Many APPENDs in flight on the streaming connection (LITERAL+), each answer reported as it
+   * arrives: the UID, or why this message was refused (`transient`: "not now", to be retried).
+   * A lost connection throws; the messages it did not answer have no outcome.
+   */
+  async appendBatch(items: AppendItem[], onAnswer: (index: number, answer: BatchAnswer) => void): Promise<void> {
+    this.streaming ??= await this.openStreaming();
+    try {
+      await this.streaming.appendMany(items, (index, answer) => {
+        if (answer.ok) { onAnswer(index, answer); return; }
+        const reason = answer.refused.responseText || answer.refused.message;
+        onAnswer(index, { ok: false, reason, transient: isTransientAppendCode(answer.refused.serverResponseCode) });
+      });
+    } catch (error) {
+      if (error instanceof CheckFailure) {
+        const dead = this.streaming;
+        this.streaming = undefined;
+        await dead?.close();
+      }
+      throw error;
+    }
+  }
+
   /** The second connection opens at the first large message and stays for the next; a failure
    * drops it, so the retry after a reconnect starts a fresh one. */
   private async appendStreamed(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
@@ -124,7 +149,6 @@ export class ImapTarget {
     }
   }
 
-  /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */
   /** Whether the folder was there (holding messages or not) when this session began. */
   has(path: string): boolean { return this.known.has(path); }
 
@@ -154,6 +178,7 @@ export class ImapTarget {
     return this.mailboxes.updateFlags(path, uids, add, remove);
   }
 
+  /** UIDs in `path` holding this very message (same size and header, and trace or Message-ID). */
   async findCopies(path: string, probe: CopyProbe): Promise<number[]> {
     if (!this.known.has(path)) return [];
     const query = probe.trace ? { header: { [probe.trace.name]: probe.trace.value } }

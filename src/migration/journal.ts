@@ -49,6 +49,24 @@ export class MigrationJournal {
 
   markPending(key: string): void { this.write(key, { status: 'pending' }, { k: key, s: 'pending' }); }
 
+  /** "pending" for a batch about to be sent: one write and one fsync for the lot. */
+  markPendingMany(keys: string[]): void {
+    if (keys.length === 0) return;
+    this.append(keys.map((key) => JSON.stringify({ k: key, s: 'pending' })).join('\n') + '\n');
+    for (const key of keys) this.entries.set(key, { status: 'pending' });
+  }
+
+  /** "done" without its own fsync, for answers arriving in a batch; `sync()` ends the batch. Until
+   * then a crash leaves the message "pending", which the next run looks for before copying. */
+  markDoneUnsynced(key: string, targetUid?: number, targetUidValidity?: string, flags?: string[]): void {
+    this.append(`${JSON.stringify({ k: key, s: 'done', u: targetUid, v: targetUidValidity, f: flags })}\n`, false);
+    this.entries.set(key, { status: 'done', targetUid, targetUidValidity, flags });
+  }
+
+  sync(): void {
+    if (this.fd !== undefined) fsyncSync(this.fd);
+  }
+
   markDone(key: string, targetUid?: number, targetUidValidity?: string, flags?: string[]): void {
     this.write(key, { status: 'done', targetUid, targetUidValidity, flags }, { k: key, s: 'done', u: targetUid, v: targetUidValidity, f: flags });
   }
@@ -81,12 +99,12 @@ export class MigrationJournal {
     this.entries.set(key, entry);
   }
 
-  private append(text: string): void {
+  private append(text: string, sync = true): void {
     if (this.fd === undefined) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'a', 0o600);
     }
     writeSync(this.fd, text);
-    fsyncSync(this.fd);
+    if (sync) fsyncSync(this.fd);
   }
 }

@@ -9,6 +9,7 @@
 import { CheckFailure } from '../protocols/check-failure.js';
 import { mapFolder, type FolderInfo } from './folder-mapping.js';
 import type { ContentIndex, CopyProbe, ImapTarget } from './imap-target.js';
+import type { AppendItem } from '../protocols/imap/streaming-append.js';
 import { AppendRefused, contentKey } from './imap-target.js';
 import type { MigrationJournal } from './journal.js';
 import { deliveryDate, headerHash, messageId } from './message-facts.js';
@@ -51,6 +52,10 @@ export class MigrationStopped extends Error {
 }
 
 const TRACE_HEADER = 'X-UIDL';
+/** A batch of APPENDs in flight at once: at most this many messages, this many bytes (a larger
+ * message goes alone), so memory stays bounded whatever the mailbox holds. */
+const BATCH_MESSAGES = 32;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 export function planMigration(messages: SourceMessage[], journal: MigrationJournal): MigrationPlan {
   const toCopy = messages.filter((message) => !journal.isDone(message.key));
@@ -150,35 +155,110 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     };
     report(plan.toCopy[0]?.folder ?? 'INBOX');
 
-    for (let index = 0; index < plan.toCopy.length;) {
-      if (deps.shouldStop?.()) throw new MigrationStopped('paused');
-      const message = plan.toCopy[index]!;
-      let outcome: Outcome;
-      try {
-        outcome = await copyOne(message, source, target, journal, options, unjournaledCopy);
-      } catch (error) {
-        if (error instanceof SourceMessageUnavailable) {
-          // This message's own outcome; the others go on.
-          outcome = error.kind === 'vanished' ? { kind: 'vanished' } : { kind: 'failed', reason: error.message };
-          if (outcome.kind === 'failed') journal.markFailed(message.key, outcome.reason);
-          if (error.sessionLost) await reopen(error);
-        } else {
-          if (!isConnectionLoss(error)) throw error;
-          // The server went away: carry on from this message once reconnected; its journal entry
-          // says what is known.
-          await reopen(error);
-          continue;
-        }
-      }
+    /** Counts a message's outcome once, and reports progress. */
+    const finished = new Set<string>();
+    const record = (message: SourceMessage, outcome: Outcome): void => {
       if (outcome.kind === 'copied') copied += 1;
       else if (outcome.kind === 'found') skipped += 1;
       else if (outcome.kind === 'already-there') { skipped += 1; alreadyThere += 1; }
       else if (outcome.kind === 'vanished') vanished += 1;
-      else failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
+      else if (outcome.kind === 'failed') failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
+      finished.add(message.key);
       progress.done += 1;
       progress.bytes += message.size;
       report(message.folder);
-      index += 1;
+    };
+
+    /**
+     * One batch's APPENDs in flight at once (LITERAL+ on the streaming connection): "pending" for
+     * all of them first (one fsync), each "done" as its tagged OK arrives, one fsync at the end. A
+     * crash anywhere leaves each message either done or pending, and pending is looked for in the
+     * target before it is copied again: nothing lost, nothing twice.
+     */
+    const flush = async (batch: Queued[]): Promise<void> => {
+      journal.markPendingMany(batch.map((queued) => queued.message.key));
+      let notNow = false;
+      try {
+        await target!.appendBatch(batch.map((queued) => queued.item), (position, answer) => {
+          const { message, flags } = batch[position]!;
+          if (answer.ok) {
+            journal.markDoneUnsynced(message.key, answer.uid, answer.uidValidity, source.kind === 'imap' ? flags : undefined);
+            record(message, { kind: 'copied' });
+          } else if (answer.transient) {
+            notNow = true; // stays pending: tried again after a reconnect
+          } else {
+            journal.markFailed(message.key, answer.reason);
+            record(message, { kind: 'failed', reason: answer.reason });
+          }
+        });
+      } finally {
+        journal.sync();
+      }
+      if (notNow) throw new CheckFailure('closed-by-server', 'the new mailbox cannot take messages now', { afterLogin: true });
+    };
+
+    // One batch is written while the next is read: the source's and the target's connections both
+    // work, and a batch's outcome is always known before the one after it is sent.
+    let inFlight: { done: Promise<void>; start: number } | undefined;
+    const settleInFlight = async (): Promise<void> => {
+      const current = inFlight;
+      if (!current) return;
+      await current.done;
+      inFlight = undefined;
+    };
+    for (let index = 0; index < plan.toCopy.length || inFlight;) {
+      const batchStart = index;
+      try {
+        if (deps.shouldStop?.()) {
+          await settleInFlight();
+          throw new MigrationStopped('paused');
+        }
+        const batch: Queued[] = [];
+        let batchBytes = 0;
+        while (index < plan.toCopy.length && batch.length < BATCH_MESSAGES) {
+          const message = plan.toCopy[index]!;
+          if (finished.has(message.key)) { index += 1; continue; }
+          if (batch.length > 0 && batchBytes + message.size > BATCH_BYTES) break;
+          let prepared: Prepared;
+          try {
+            prepared = await prepareOne(message, source, target!, journal, options, unjournaledCopy);
+          } catch (error) {
+            if (!(error instanceof SourceMessageUnavailable)) throw error;
+            // This message's own outcome; the others go on.
+            const outcome: Outcome = error.kind === 'vanished' ? { kind: 'vanished' } : { kind: 'failed', reason: error.message };
+            if (outcome.kind === 'failed') journal.markFailed(message.key, outcome.reason);
+            record(message, outcome);
+            index += 1;
+            if (error.sessionLost) throw error;
+            continue;
+          }
+          if (prepared.kind === 'append') {
+            batch.push({ message, item: prepared.item, flags: prepared.flags });
+            batchBytes += prepared.item.content.length;
+          } else {
+            record(message, prepared);
+          }
+          index += 1;
+          if (deps.shouldStop?.()) break;
+        }
+        await settleInFlight();
+        if (batch.length > 0) {
+          const done = flush(batch);
+          done.catch(() => undefined); // met by settleInFlight
+          inFlight = { done, start: batchStart };
+        }
+      } catch (error) {
+        if (error instanceof MigrationStopped) throw error;
+        // Whatever failed, the batch in flight must have ended before anything is retried.
+        const retryFrom = inFlight ? Math.min(inFlight.start, batchStart) : batchStart;
+        await inFlight?.done.catch(() => undefined);
+        inFlight = undefined;
+        if (!(error instanceof SourceMessageUnavailable) && !isConnectionLoss(error)) throw error;
+        // The server went away (or cannot take mail now): reconnect and carry on from the first
+        // batch not finished; what finished is known, the rest is pending or untouched.
+        await reopen(error);
+        index = retryFrom;
+      }
     }
     const flagsUpdated = source.kind === 'imap' ? await carryFlagChanges(plan.messages, source, target, journal) : 0;
     return {
@@ -241,9 +321,15 @@ async function carryFlagChanges(messages: SourceMessage[], source: SourceSession
   return updated;
 }
 
-async function copyOne(
+/** A message read and checked, ready to be APPENDed in the next batch. */
+interface Queued { message: SourceMessage; item: AppendItem; flags: string[] }
+type Prepared = Outcome | { kind: 'append'; item: AppendItem; flags: string[] };
+
+/** Everything before the APPEND: the size limit, the folder, the bytes, and whether the target
+ * already holds this message (an earlier run's pending copy, or one no journal knows). */
+async function prepareOne(
   message: SourceMessage, source: SourceSession, target: ImapTarget, journal: MigrationJournal, options: MigrationOptions, unjournaledCopy: UnjournaledLookup,
-): Promise<Outcome> {
+): Promise<Prepared> {
   const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
   const prefix = tracePrefix(message, options, source.kind);
   const limit = target.appendLimit;
@@ -282,15 +368,5 @@ async function copyOne(
       return { kind: 'found' };
     }
   }
-  const date = message.internalDate ?? deliveryDate(content);
-  journal.markPending(message.key);
-  try {
-    const appended = await target.append(folder, content, flags, date);
-    journal.markDone(message.key, appended.uid, appended.uidValidity, source.kind === 'imap' ? flags : undefined);
-    return { kind: 'copied' };
-  } catch (error) {
-    if (!(error instanceof AppendRefused)) throw error;
-    journal.markFailed(message.key, error.message);
-    return { kind: 'failed', reason: error.message };
-  }
+  return { kind: 'append', item: { path: folder, content, flags, date: message.internalDate ?? deliveryDate(content) }, flags };
 }

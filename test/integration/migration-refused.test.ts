@@ -28,7 +28,7 @@ describe('migration with a message the target refuses', () => {
       '--ca', dovecot.caFile, '--state', stateDir];
     const json = await runCli([...args, '--json'], { env: { MAILBEACON_PASSWORD: 'pw' } });
     expect(json.status).toBe(6);
-    expect(json.events.at(-1)).toEqual({ event: 'migrated', copied: 2, skipped: 0, failed: 1, vanished: 0, unstableIdentities: 0, state: 'failing' });
+    expect(json.events.at(-1)).toEqual({ event: 'migrated', copied: 2, skipped: 0, alreadyThere: 0, flagsUpdated: 0, failed: 1, vanished: 0, unstableIdentities: 0, state: 'failing' });
     expect(await readMailbox(dovecot.ports.imaps, 'new', 'pw', dovecot.caFile)).toHaveLength(2);
     const state = new ConfSettingsStore(stateDir).accountState(`imaps://new@127.0.0.1:${dovecot.ports.imaps}`).migration;
     expect(state).toMatchObject({ status: 'failing', copied: 2, failed: 1, reason: '1 message(s) could not be copied' });

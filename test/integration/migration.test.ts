@@ -63,7 +63,7 @@ describe('mailbeacon migrate', () => {
 
     const result = await migrate(from, to);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 6, skipped: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
+    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 6, skipped: 0, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
     const progress = result.events.filter((e) => e.event === 'progress');
     expect(progress.at(-1)).toMatchObject({ done: 6, total: 6, bytes: messages.reduce((n, m) => n + m.length, 0) });
 
@@ -78,10 +78,10 @@ describe('mailbeacon migrate', () => {
 
     // Again: nothing copied twice. Then new mail in the old box: only it is copied (catch-up).
     const again = await migrate(from, to);
-    expect(again.events.at(-1)).toEqual({ event: 'migrated', copied: 0, skipped: 6, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
+    expect(again.events.at(-1)).toEqual({ event: 'migrated', copied: 0, skipped: 6, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
     dovecot.deliver('old-pop', 'From: late@example.com\r\nSubject: still sent to the old address\r\n\r\nhello\r\n');
     const catchUp = await migrate(from, to);
-    expect(catchUp.events.at(-1)).toEqual({ event: 'migrated', copied: 1, skipped: 6, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
+    expect(catchUp.events.at(-1)).toEqual({ event: 'migrated', copied: 1, skipped: 6, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
     expect(await readMailbox(dovecot.ports.imaps, 'new-pop', 'new-secret', dovecot.caFile)).toHaveLength(7);
   });
 
@@ -101,7 +101,7 @@ describe('mailbeacon migrate', () => {
 
     const result = await migrate(`imaps://old-imap@127.0.0.1:${dovecot.ports.imaps}`, `imap://new-imap@127.0.0.1:${dovecot.ports.imap}`);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 5, skipped: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
+    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 5, skipped: 0, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
     const after = await readMailbox(dovecot.ports.imaps, 'new-imap', 'new-secret', dovecot.caFile);
     const view = (list: typeof after) => list.map((m) => `${m.folder}|${m.sha256}|${m.flags.join(',')}|${m.internalDate}`).sort();
     expect(view(after)).toEqual(view(before));

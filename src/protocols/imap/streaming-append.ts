@@ -74,14 +74,59 @@ export class StreamingAppendSession {
 
   /** APPENDs `content` to `path`; the UID and UIDVALIDITY when the server says them (UIDPLUS). */
   async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
-    const flagList = flags.filter(isSettableFlag);
-    const parts: Part[] = ['APPEND ', mailboxName(path), flagList.length ? ` (${flagList.join(' ')})` : '',
-      date && !Number.isNaN(date.getTime()) ? ` ${quoted(internalDate(date))}` : '', ' ', { literal: content }];
-    const answer = await this.command(parts);
+    const answer = await this.command(appendParts({ path, content, flags, date }));
     if (answer.status !== 'OK') throw new ImapCommandRefused(answer.status, answer.text, answer.code);
-    if (answer.code !== 'APPENDUID') return {};
-    const [uidValidity, uid] = answer.codeArgs;
-    return { ...(uid && /^\d{1,10}$/.test(uid) ? { uid: Number(uid) } : {}), ...(uidValidity && /^\d{1,10}$/.test(uidValidity) ? { uidValidity } : {}) };
+    return appendedUid(answer);
+  }
+
+  /** Several APPENDs can be in flight at once: the server takes literals without a go-ahead. */
+  get canPipeline(): boolean { return this.capabilities.has('LITERAL+'); }
+
+  /**
+   * APPENDs sent back to back (RFC 7888 LITERAL+: no round trip per message), each answer reported
+   * to `onAnswer` as its tagged response arrives, in order. The server works on the next message
+   * while we send the one after: the round trip per message is gone. A dropped connection throws
+   * (the messages not yet answered have no outcome); a refusal is that message's answer only.
+   */
+  async appendMany(items: AppendItem[], onAnswer: (index: number, answer: AppendAnswer) => void): Promise<void> {
+    if (!this.canPipeline) {
+      for (const [index, item] of items.entries()) {
+        try {
+          onAnswer(index, { ok: true, ...(await this.append(item.path, item.content, item.flags, item.date)) });
+        } catch (error) {
+          if (!(error instanceof ImapCommandRefused)) throw error;
+          onAnswer(index, { ok: false, refused: error });
+        }
+      }
+      return;
+    }
+    const tags = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      const tag = `M${this.nextTag++}`;
+      tags.set(tag, index);
+      let pending = `${tag} `;
+      for (const part of appendParts(item)) {
+        if (typeof part === 'string') { pending += part; continue; }
+        await this.wire.write(`${pending}{${part.literal.length}+}\r\n`);
+        for (let offset = 0; offset < part.literal.length; offset += PIECE_BYTES) {
+          await this.wire.write(part.literal.subarray(offset, Math.min(offset + PIECE_BYTES, part.literal.length)));
+        }
+        pending = '';
+      }
+      await this.wire.write(`${pending}\r\n`);
+    }
+    while (tags.size > 0) {
+      const line = await this.wire.readLine();
+      if (line.startsWith('* ')) { this.untagged(line); continue; }
+      if (line.startsWith('+')) throw this.wire.fail(new CheckFailure('closed-by-server', 'the server asked for a go-ahead it had said it does not need (LITERAL+)', { afterLogin: true }));
+      const space = line.indexOf(' ');
+      const index = space > 0 ? tags.get(line.slice(0, space)) : undefined;
+      if (index === undefined) continue;
+      tags.delete(line.slice(0, space));
+      const tagged = parseTagged(line.slice(space + 1));
+      if (!tagged) throw this.wire.fail(new CheckFailure('closed-by-server', `malformed answer: ${line.slice(0, 80)}`, { afterLogin: true }));
+      onAnswer(index, tagged.status === 'OK' ? { ok: true, ...appendedUid(tagged) } : { ok: false, refused: new ImapCommandRefused(tagged.status, tagged.text, tagged.code) });
+    }
   }
 
   async close(): Promise<void> {
@@ -222,6 +267,21 @@ function quoted(value: string): string {
 }
 
 /** RFC 3501 §5.1.3: mailbox names in modified UTF-7 (we never ENABLE UTF8=ACCEPT here). */
+export interface AppendItem { path: string; content: Buffer; flags: string[]; date: Date | undefined }
+export type AppendAnswer = { ok: true; uid?: number; uidValidity?: string } | { ok: false; refused: ImapCommandRefused };
+
+function appendParts(item: AppendItem): Part[] {
+  const flagList = item.flags.filter(isSettableFlag);
+  return ['APPEND ', mailboxName(item.path), flagList.length ? ` (${flagList.join(' ')})` : '',
+    item.date && !Number.isNaN(item.date.getTime()) ? ` ${quoted(internalDate(item.date))}` : '', ' ', { literal: item.content }];
+}
+
+function appendedUid(answer: Tagged): { uid?: number; uidValidity?: string } {
+  if (answer.code !== 'APPENDUID') return {};
+  const [uidValidity, uid] = answer.codeArgs;
+  return { ...(uid && /^\d{1,10}$/.test(uid) ? { uid: Number(uid) } : {}), ...(uidValidity && /^\d{1,10}$/.test(uidValidity) ? { uidValidity } : {}) };
+}
+
 function mailboxName(path: string): string {
   const encoded = /^[\x20-\x25\x27-\x7e]*$/.test(path) ? path : iconv.encode(path, 'utf-7-imap').toString('latin1');
   return quoted(encoded);
