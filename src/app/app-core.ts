@@ -22,6 +22,7 @@ import { AnnouncedMessages, planNotifications, type PlannedNotification } from '
 import { summariseTray, type TraySummary } from './tray-summary.js';
 import { discover, type DiscoveryOutcome } from '../discovery/discover.js';
 import { AddressError } from '../discovery/discovery-context.js';
+import { windowPart } from '../settings/app-settings.js';
 import { PublishedPolicies, POLICY_MAX_BYTES } from '../migration/published-policies.js';
 import { fetchBounded } from '../protocols/net/bounded-fetch.js';
 import { nameResolver, type NameResolver } from '../protocols/net/name-resolver.js';
@@ -293,10 +294,15 @@ export class AppCore {
     };
   }
 
-  settings(): AppSettings { return this.deps.store.appSettings(); }
+  settings(): AppSettings { return windowPart(this.deps.store.appSettings()); }
 
+  /** The window's settings replace its part; the deployment's part stays as the file has it. */
   saveSettings(settings: AppSettings): AppSettings {
-    this.deps.store.saveAppSettings(settings);
+    const { ispdbUrl, policyUrl, oauthClientIds } = this.deps.store.appSettings();
+    this.deps.store.saveAppSettings({
+      ...windowPart(settings as Parameters<typeof windowPart>[0]), ...(ispdbUrl ? { ispdbUrl } : {}), ...(policyUrl ? { policyUrl } : {}),
+      ...(oauthClientIds ? { oauthClientIds } : {}),
+    });
     this.deps.push('settings-changed', settings);
     this.deps.onSettingsChanged?.(settings);
     return settings;

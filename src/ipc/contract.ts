@@ -4,10 +4,11 @@
 // test bridge used by the browser tests.
 import { z } from 'zod';
 import { FAILURE_REASONS } from '../protocols/failure-reasons.js';
-import { SettingsSchema } from '../settings/app-settings.js';
+import { WindowSettingsSchema } from '../settings/app-settings.js';
 import { AUTH_KINDS, DISCOVERY_SOURCES } from '../discovery/discovery-types.js';
 
-export { LanguageSchema, SettingsSchema, type AppSettings } from '../settings/app-settings.js';
+// The window sees and changes only its part of the settings (see WindowSettingsSchema).
+export { LanguageSchema, WindowSettingsSchema as SettingsSchema, type WindowSettings as AppSettings } from '../settings/app-settings.js';
 
 export const TrayStateSchema = z.enum(['ok', 'error', 'needs-password', 'paused']);
 export const FailureReasonSchema = z.enum(FAILURE_REASONS);
@@ -175,8 +176,8 @@ export const invokeContract = {
   'certificates:trust': { request: z.object({ url: z.string().min(1), fingerprint256: CertificateSchema.shape.fingerprint256 }), response: nothing },
   'certificates:dismiss': { request: target, response: nothing },
   'pending:get': { request: nothing, response: PendingSchema },
-  'settings:get': { request: nothing, response: SettingsSchema },
-  'settings:set': { request: SettingsSchema, response: SettingsSchema },
+  'settings:get': { request: nothing, response: WindowSettingsSchema },
+  'settings:set': { request: WindowSettingsSchema, response: WindowSettingsSchema },
   'app:open-link': { request: z.object({ link: webLink.refine((value) => value !== '') }), response: nothing },
   'migration:get': { request: target, response: MigrationViewSchema },
   'migration:plan': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationPlanSchema },
@@ -196,7 +197,7 @@ export const pushContract = {
   'new-mail': z.object({ url: z.string(), messages: z.array(MessageSummarySchema) }),
   'credentials-needed': z.object({ url: z.string(), message: z.string() }),
   'certificate-untrusted': CertificateSchema.extend({ url: z.string() }),
-  'settings-changed': SettingsSchema,
+  'settings-changed': WindowSettingsSchema,
   'migration-progress': MigrationProgressSchema.extend({ url: z.string() }),
   'migration-changed': MigrationViewSchema,
 } as const;

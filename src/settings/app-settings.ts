@@ -7,7 +7,9 @@ const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 export const SettingsSchema = z.object({
   defaultIntervalMinutes: z.number().min(1).max(24 * 60),
-  quietHours: z.object({ start: clockTime, end: clockTime }).nullable(),
+  // A window that starts when it ends is no window: said, not saved and silently ignored.
+  quietHours: z.object({ start: clockTime, end: clockTime })
+    .refine((hours) => hours.start !== hours.end, { message: 'quiet hours must start and end at different times', path: ['end'] }).nullable(),
   startAtLogin: z.boolean(),
   notifications: z.boolean(),
   language: LanguageSchema,
@@ -20,3 +22,17 @@ export const SettingsSchema = z.object({
 });
 
 export type AppSettings = z.output<typeof SettingsSchema>;
+
+/**
+ * What the window may read and change. Where discovery, policies and OAuth2 sign-ins go (an ISPDB
+ * whose answers are trusted, a policy naming where saved passwords may go, client IDs) is for the
+ * settings file and the deployment only: a compromised page must not be able to redirect them.
+ */
+export const WindowSettingsSchema = SettingsSchema.omit({ ispdbUrl: true, policyUrl: true, oauthClientIds: true });
+export type WindowSettings = z.output<typeof WindowSettingsSchema>;
+
+/** The window's part of the settings. */
+export function windowPart(settings: AppSettings): WindowSettings {
+  const { ispdbUrl: _ispdb, policyUrl: _policy, oauthClientIds: _clients, ...shown } = settings;
+  return shown;
+}

@@ -13,6 +13,7 @@ import { PrivateDovecot } from '../support/private-dovecot.js';
 import { message } from '../support/messages.js';
 import { launchChromium } from '../support/browser.js';
 import { bridgeClientScript, TestBridge } from '../support/test-bridge.js';
+import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
@@ -67,6 +68,9 @@ describe('the Mailbeacon window in Chromium', () => {
       const certificateDialog = page.getByRole('dialog', { name: T.certificate.title.replace('{{host}}', '127.0.0.1').replace('{{port}}', String(dovecot.ports.imaps)) });
       await certificateDialog.waitFor();
       await expect(page.getByTestId('fingerprint').textContent()).resolves.toBe(fingerprint);
+      // One box per byte (it wraps between bytes), and the subject in the usual words (使用者).
+      await expect(page.getByTestId('fingerprint').locator('.byte').count()).resolves.toBe(32);
+      await expect(page.getByRole('dialog').getByText(T.certificate.subject, { exact: true }).count()).resolves.toBe(1);
       await shot('certificate');
       await page.getByRole('button', { name: T.certificate.trust }).click();
       await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
@@ -88,6 +92,10 @@ describe('the Mailbeacon window in Chromium', () => {
       const credentialsDialog = page.getByRole('dialog', { name: T.credentials.title.replace('{{user}}', user) });
       await credentialsDialog.waitFor();
       await shot('credentials');
+      // The question says it in one language: the reason translated, the server's own words apart;
+      // the field asks for the current password, as the text above it does.
+      await expect(credentialsDialog.getByLabel(T.credentials.newPassword).count()).resolves.toBe(1);
+      await expect(credentialsDialog.locator('.reason').evaluate((node) => node.firstChild?.textContent?.trim())).resolves.toBe(T.reason.rejected);
       // Asked once: one dialog, one notification, however long it waits.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await expect(page.getByRole('dialog').count()).resolves.toBe(1);
@@ -100,7 +108,10 @@ describe('the Mailbeacon window in Chromium', () => {
       await page.getByRole('button', { name: T.credentials.submit }).click();
       await page.getByText(T.credentials.success).waitFor();
       await shot('credentials-success');
-      await page.getByRole('button', { name: 'OK' }).click();
+      // Success is said as success: its own title, no "no longer accepts", the button in the language.
+      await page.getByRole('dialog', { name: T.credentials.successTitle.replace('{{user}}', user) }).waitFor();
+      await expect(page.getByText(T.credentials.explain).count()).resolves.toBe(0);
+      await page.getByRole('button', { name: T.credentials.ok, exact: true }).click();
       await page.getByTestId('account-failures').getByText('0', { exact: true }).waitFor();
       const recovered = bridge.core.listAccounts()[0]!;
       expect(recovered).toMatchObject({ state: 'ok', consecutiveFailures: 0, lastFailure: null });
@@ -111,6 +122,34 @@ describe('the Mailbeacon window in Chromium', () => {
       await page.getByRole('button', { name: T.settings.heading }).click();
       await page.getByLabel(T.settings.defaultInterval).waitFor();
       await shot('settings');
+      // Settings the window does not show survive a save from it.
+      const store = new ConfSettingsStore(bridge.stateDir);
+      store.saveAppSettings({ ...store.appSettings(), ispdbUrl: 'https://ispdb.example/v1.1/' });
+      // Bad input is said in words (never a field's internal name), and nothing is saved.
+      await page.getByLabel(T.settings.defaultInterval).fill('abc');
+      await page.getByRole('button', { name: T.settings.save }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toBe(T.settings.errorInterval);
+      await page.getByLabel(T.settings.defaultInterval).fill('15');
+      await page.getByLabel(T.settings.quietEnabled).check();
+      await page.locator('#settings-quiet-start').fill('09:00');
+      await page.locator('#settings-quiet-end').fill('09:00');
+      await page.getByRole('button', { name: T.settings.save }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toBe(T.settings.errorQuietSame);
+      expect(store.appSettings().quietHours).toBeNull();
+      await page.locator('#settings-quiet-end').fill('10:00');
+      await page.getByRole('button', { name: T.settings.save }).click();
+      await page.getByRole('status').getByText(T.settings.saved).waitFor();
+      expect(store.appSettings()).toMatchObject({ defaultIntervalMinutes: 15, quietHours: { start: '09:00', end: '10:00' }, ispdbUrl: 'https://ispdb.example/v1.1/' });
+
+      // The add form says which fields are wrong and why.
+      await page.getByRole('button', { name: T.accounts.heading }).click();
+      await page.getByRole('button', { name: T.accounts.add }).click();
+      await page.getByRole('button', { name: T.discover.manual }).click();
+      await page.locator('#field-port').fill('x');
+      await page.getByRole('button', { name: T.form.save }).click();
+      const formAlert = await page.getByRole('alert').textContent();
+      for (const field of ['user', 'password', 'host', 'port'] as const) expect(formAlert).toContain(T.form.errors[field]);
+      expect(formAlert).not.toContain(T.form.invalid);
     } finally {
       await context.close();
       await bridge.stop();

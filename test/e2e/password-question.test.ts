@@ -93,7 +93,7 @@ describe('the password question in the window', () => {
       await page.locator('#new-password').fill('second-password');
       await page.getByRole('button', { name: T.credentials.submit }).click();
       await page.getByText(T.credentials.success).waitFor();
-      await page.getByRole('button', { name: 'OK' }).click();
+      await page.getByRole('button', { name: T.credentials.ok, exact: true }).click();
       await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
       await expect(page.getByTestId('enter-password').count()).resolves.toBe(0);
       expect(bridge.core.listAccounts()[0]).toMatchObject({ state: 'ok', consecutiveFailures: 0 });

@@ -166,6 +166,21 @@ describe('a hostile page cannot send a saved password elsewhere, nor open links'
     expect(opened).toEqual(['https://mail.corp.example/', 'mailto:help@corp.example']);
   });
 
+  it('the page cannot move where discovery, policies or OAuth2 sign-ins go, nor read them', async () => {
+    const store = new ConfSettingsStore(stateDir);
+    store.saveAppSettings({ ...store.appSettings(), ispdbUrl: 'https://ispdb.corp.example/v1.1/', policyUrl: 'https://corp.example/policy.json' });
+    const current = await invoke('settings:get', undefined) as Record<string, unknown>;
+    expect(current).not.toHaveProperty('ispdbUrl');
+    expect(current).not.toHaveProperty('policyUrl');
+    await invoke('settings:set', {
+      ...current, ispdbUrl: 'https://attacker.example/', policyUrl: 'https://attacker.example/policy.json', oauthClientIds: { 'https://attacker.example': 'x' },
+    });
+    expect(new ConfSettingsStore(stateDir).appSettings()).toMatchObject({ ispdbUrl: 'https://ispdb.corp.example/v1.1/', policyUrl: 'https://corp.example/policy.json' });
+    expect(new ConfSettingsStore(stateDir).appSettings().oauthClientIds).toBeUndefined();
+    // A sign-in can only go where main's own discovery says: the page names an address, nothing else.
+    await expect(invoke('accounts:sign-in', { address: 'victim@corp.example', issuer: 'https://attacker.example' })).rejects.toThrow();
+  });
+
   it('the page cannot read a saved password back through any channel', async () => {
     await eventually(() => core.listAccounts()[0]?.state === 'ok');
     for (const channel of ['accounts:list', 'pending:get', 'settings:get'] as const) {

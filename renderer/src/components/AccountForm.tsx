@@ -52,7 +52,11 @@ function ServerForm({ existing, prefill, defaultIntervalMinutes, onDone }: {
   const parsed = () => {
     const result = AccountInputSchema.safeParse({ ...draft, port: Number(draft.port), intervalMinutes: Number(draft.intervalMinutes), password: editing ? 'unchanged' : draft.password });
     setInvalid(new Set(result.success ? [] : result.error.issues.map((issue) => String(issue.path[0]))));
-    if (!result.success) setStatus({ kind: 'error', text: t('form.invalid') });
+    if (!result.success) {
+      // Each field that is wrong, and why, in the form's own words.
+      const fields = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
+      setStatus({ kind: 'error', text: fields.map((name) => t(`form.errors.${name}`, { defaultValue: t('form.invalid') })).join(' ') });
+    }
     return result.success ? result.data : undefined;
   };
 

@@ -29,7 +29,10 @@ export function CertificateDialog({ certificate, onClose, onTrust }: {
         <dt>{t('certificate.subject')}</dt><dd>{certificate.subject}</dd>
         <dt>{t('certificate.issuer')}</dt><dd>{certificate.issuer}</dd>
         <dt>{t('certificate.validity')}</dt><dd>{date(certificate.validFrom)} – {date(certificate.validTo)}</dd>
-        <dt>{t('certificate.fingerprint')}</dt><dd className="fingerprint" data-testid="fingerprint">{certificate.fingerprint256}</dd>
+        <dt>{t('certificate.fingerprint')}</dt><dd className="fingerprint" data-testid="fingerprint">
+          {/* One box per byte: a long fingerprint wraps between bytes, never inside one. */}
+          {certificate.fingerprint256.split(':').map((byte, index, all) => <span className="byte" key={index}>{byte}{index < all.length - 1 ? ':' : ''}</span>)}
+        </dd>
       </dl>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="actions">

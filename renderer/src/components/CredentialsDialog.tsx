@@ -56,11 +56,11 @@ export function CredentialsDialog({ question, account, onClose }: {
   if (account?.auth === 'oauth2') {
     return (
       <Dialog labelId="credentials-title" onClose={phase === 'done' ? onClose : cancel}>
-        <h2 id="credentials-title">{t('credentials.signInTitle', { user })}</h2>
+        <h2 id="credentials-title">{phase === 'done' ? t('credentials.successTitle', { user }) : t('credentials.signInTitle', { user })}</h2>
         {phase === 'done' ? (
           <>
             <p role="status" className="success">{t('credentials.success')}</p>
-            <div className="actions"><button type="button" className="primary" onClick={onClose}>OK</button></div>
+            <div className="actions"><button type="button" className="primary" onClick={onClose}>{t('credentials.ok')}</button></div>
           </>
         ) : (
           <>
@@ -79,13 +79,15 @@ export function CredentialsDialog({ question, account, onClose }: {
 
   return (
     <Dialog labelId="credentials-title" onClose={phase === 'done' ? onClose : cancel}>
-      <h2 id="credentials-title">{t('credentials.title', { user })}</h2>
-      <p>{t('credentials.explain')}</p>
-      {account?.lastFailure && <p className="reason">{t(`reason.${account.lastFailure.reason}`)} — {account.lastFailure.message}</p>}
+      <h2 id="credentials-title">{phase === 'done' ? t('credentials.successTitle', { user }) : t('credentials.title', { user })}</h2>
+      {phase !== 'done' && <p>{t('credentials.explain')}</p>}
+      {phase !== 'done' && account?.lastFailure && (
+        <p className="reason">{t(`reason.${account.lastFailure.reason}`)} <span className="server-words" lang="en">({account.lastFailure.message})</span></p>
+      )}
       {phase === 'done' ? (
         <>
           <p role="status" className="success">{t('credentials.success')}</p>
-          <div className="actions"><button type="button" className="primary" onClick={onClose}>OK</button></div>
+          <div className="actions"><button type="button" className="primary" onClick={onClose}>{t('credentials.ok')}</button></div>
         </>
       ) : (
         <form onSubmit={submit}>

@@ -8,6 +8,7 @@ import { MigrationSourceSchema } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { CertificateDialog } from './CertificateDialog.js';
 import { SecurityFields } from './SecurityFields.js';
+import { byteSize, withProtocol, withSecurity } from '../form-values.js';
 
 type Phase = 'form' | 'planned' | 'running' | 'report';
 type Draft = Omit<MigrationSourceInput, 'port'> & { port: string };
@@ -33,7 +34,7 @@ function draftFrom(sourceUrl: string | null): Draft {
   }
 }
 
-const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const megabytes = (bytes: number): string => byteSize(bytes);
 const duration = (seconds: number | null): string => {
   if (seconds === null) return '…';
   return seconds < 90 ? `${Math.ceil(seconds)} s` : `${Math.ceil(seconds / 60)} min`;
@@ -110,7 +111,7 @@ export function MigrationWizard({ account, onClose }: { account: AccountView; on
         <form className="account-form" onSubmit={(event) => { event.preventDefault(); void checkPlan(); }} noValidate>
           {view?.policySource && <p className="info">{t('migration.fromPolicy')}</p>}
           <label htmlFor="source-protocol">{t('form.protocol')}</label>
-          <select id="source-protocol" value={draft.protocol} onChange={(e) => setDraft({ ...draft, protocol: e.target.value as Draft['protocol'] })}>
+          <select id="source-protocol" value={draft.protocol} onChange={(e) => setDraft(withProtocol(draft, e.target.value as Draft['protocol']))}>
             <option value="pop3">POP3</option>
             <option value="imap">IMAP</option>
           </select>
@@ -119,7 +120,7 @@ export function MigrationWizard({ account, onClose }: { account: AccountView; on
           <label htmlFor="source-port">{t('form.port')}</label>
           <input id="source-port" inputMode="numeric" value={draft.port} onChange={(e) => setDraft({ ...draft, port: e.target.value })} />
           <SecurityFields idPrefix="source" security={draft.security} riskAccepted={draft.plaintextRiskAccepted}
-            onSecurity={(security) => setDraft({ ...draft, security })} onRisk={(plaintextRiskAccepted) => setDraft({ ...draft, plaintextRiskAccepted })} />
+            onSecurity={(security) => setDraft(withSecurity(draft, security))} onRisk={(plaintextRiskAccepted) => setDraft({ ...draft, plaintextRiskAccepted })} />
           <label htmlFor="source-user">{t('migration.user')}</label>
           <input id="source-user" value={draft.user} placeholder={account.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })} />
           <label htmlFor="source-password">{t('migration.password')}</label>
@@ -149,8 +150,8 @@ export function MigrationWizard({ account, onClose }: { account: AccountView; on
           {progress && (
             <p data-testid="migration-progress">
               {t('migration.progress', { done: progress.done, total: progress.total, bytes: megabytes(progress.bytes), totalBytes: megabytes(progress.totalBytes) })}
-              <br />
-              {t('migration.rate', { rate: progress.rate.toFixed(0), eta: duration(progress.etaSeconds) })}
+              {/* A paused run has no rate and no time left to speak of. */}
+              {!paused && (<><br />{t('migration.rate', { rate: progress.rate.toFixed(0), eta: duration(progress.etaSeconds) })}</>)}
               <br />
               {t('migration.folder', { folder: progress.folder })}
             </p>

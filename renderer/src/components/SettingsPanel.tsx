@@ -14,12 +14,21 @@ export function SettingsPanel({ settings, onSaved }: { settings: AppSettings; on
 
   const save = async (event: React.FormEvent) => {
     event.preventDefault();
+    // Settings the window does not show (an ISPDB, a policy URL, OAuth client IDs) are kept as they are.
     const candidate = {
-      defaultIntervalMinutes: Number(draft.defaultIntervalMinutes), startAtLogin: draft.startAtLogin, notifications: draft.notifications,
+      ...settings,
+      defaultIntervalMinutes: draft.defaultIntervalMinutes.trim() === '' ? Number.NaN : Number(draft.defaultIntervalMinutes), startAtLogin: draft.startAtLogin, notifications: draft.notifications,
       language: draft.language, quietHours: draft.quiet ? { start: draft.quietStart, end: draft.quietEnd } : null,
     };
     const result = SettingsSchema.safeParse(candidate);
-    if (!result.success) { setStatus({ kind: 'error', text: result.error.issues.map((issue) => issue.path.join('.')).join(', ') }); return; }
+    if (!result.success) {
+      // Which setting and why, in words: never a field's internal name.
+      const messages = new Set(result.error.issues.map((issue) => issue.path[0] === 'defaultIntervalMinutes' ? t('settings.errorInterval')
+        : issue.path[0] === 'quietHours' ? (draft.quietStart === draft.quietEnd ? t('settings.errorQuietSame') : t('settings.errorQuietTime'))
+          : t('form.invalid')));
+      setStatus({ kind: 'error', text: [...messages].join(' ') });
+      return;
+    }
     try {
       const saved = await api.setSettings(result.data);
       applyLanguage(saved.language);
