@@ -1,5 +1,5 @@
 // Small, pure rules the forms share: the well-known port that follows the protocol and security
-// until the user types their own, and sizes a person can read ("12 kB", not "0.0 MB").
+// until the user types their own; sizes come from the core's formatter.
 type Protocol = 'imap' | 'pop3';
 type Security = 'tls' | 'starttls' | 'plaintext';
 
@@ -19,9 +19,4 @@ export function withSecurity<T extends { protocol: Protocol; security: Security;
   return { ...draft, security, port: isDefaultPort(draft.port) ? String(DEFAULT_PORTS[draft.protocol][security]) : draft.port };
 }
 
-export function byteSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} kB`;
-  if (bytes < 10_000_000) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.round(bytes / 1e6)} MB`;
-}
+export { byteSize } from '../../src/i18n/byte-size.js';

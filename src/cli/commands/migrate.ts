@@ -7,6 +7,7 @@ import { runMigrationFor } from '../../migration/migration-run.js';
 import { logLevelFrom, openStore, readCaFile, type Environment } from '../account-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { plural } from '../output.js';
+import { byteSize } from '../../i18n/byte-size.js';
 import { UsageError } from '../usage-error.js';
 import { OAuthTokens } from '../../oauth/oauth-tokens.js';
 
@@ -73,7 +74,7 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
         write(JSON.stringify({ event: 'progress', done: progress.done, total: progress.total, bytes: progress.bytes, totalBytes: progress.totalBytes }));
       } else {
         const eta = progress.etaSeconds === null ? '' : `, about ${Math.ceil(progress.etaSeconds)} s left`;
-        write(`${progress.done}/${progress.total} messages, ${(progress.bytes / 1e6).toFixed(1)}/${(progress.totalBytes / 1e6).toFixed(1)} MB, ${progress.rate.toFixed(0)} msg/s${eta} (${progress.folder})`);
+        write(`${progress.done} of ${plural(progress.total, 'message')}, ${byteSize(progress.bytes)} of ${byteSize(progress.totalBytes)}, ${progress.rate.toFixed(0)} a second${eta} (${progress.folder})`);
       }
     },
   });
@@ -86,7 +87,7 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   if (args.dryRun) {
     const { plan } = outcome;
     if (args.json) write(JSON.stringify({ event: 'plan', messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy }));
-    else write(`would copy ${plan.toCopy.length} of ${plan.messages.length} messages (${(plan.bytesToCopy / 1e6).toFixed(1)} MB); ${plan.alreadyDone} already copied`);
+    else write(`would copy ${plan.toCopy.length} of ${plural(plan.messages.length, 'message')} (${byteSize(plan.bytesToCopy)}); ${plan.alreadyDone} already copied`);
     return EXIT.ok;
   }
   if (args.json) {
