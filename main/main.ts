@@ -19,6 +19,7 @@ import { openExternalSafely } from './external-link.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { showNotification } from './notifications.js';
 import { hardenSession } from './security.js';
+import { applyXdgAutostart } from './xdg-autostart.js';
 import { createTexts } from './texts.js';
 import { TrayController } from './tray.js';
 import { MainWindow } from './window.js';
@@ -95,7 +96,8 @@ async function run(): Promise<void> {
 
   async function applySettings(): Promise<void> {
     const settings = store.appSettings();
-    if (process.platform !== 'linux') app.setLoginItemSettings({ openAtLogin: settings.startAtLogin });
+    if (process.platform === 'linux') applyXdgAutostart(settings.startAtLogin, { env: process.env, home: app.getPath('home'), executable: process.execPath });
+    else app.setLoginItemSettings({ openAtLogin: settings.startAtLogin });
     t = await createTexts(settings.language, app.getLocale());
     shell.tray?.setTexts(t);
     if (lastSummary) shell.tray?.update(lastSummary, Date.now());
