@@ -78,7 +78,8 @@ function stateMark(state: string, u: number, v: number): boolean {
   }
 }
 
-/** A disc of `colour` with a white envelope; `template` draws the envelope's outline in black only. */
+/** A disc of `colour` with a white envelope and the state's mark (dot, ring, bars) in dark ink, so
+ * the states differ by shape as well as colour; `template` draws the outline and mark in black only. */
 function badge(size: number, colour: Rgba, template: boolean, state = 'ok'): (x: number, y: number) => Rgba {
   return (x, y) => {
     const u = (x + 0.5) / size;
@@ -90,6 +91,7 @@ function badge(size: number, colour: Rgba, template: boolean, state = 'ok'): (x:
     const onEdge = inEnvelope && (u < 0.2 + stroke * 1.5 || u > 0.8 - stroke * 1.5 || v < 0.3 + stroke * 1.5 || v > 0.7 - stroke * 1.5);
     if (template) return (inEnvelope && (onFlap || onEdge)) || stateMark(state, u, v) ? [0, 0, 0, 255] : [0, 0, 0, 0];
     if (!inDisc) return [0, 0, 0, 0];
+    if (stateMark(state, u, v)) return [32, 35, 40, 255];
     if (inEnvelope) return onFlap ? colour : [255, 255, 255, 255];
     return colour;
   };
@@ -97,11 +99,11 @@ function badge(size: number, colour: Rgba, template: boolean, state = 'ok'): (x:
 
 const dir = join(process.cwd(), 'assets');
 for (const [state, colour] of Object.entries(STATES)) {
-  writeFileSync(join(dir, `tray-${state}.png`), png(32, badge(32, colour, false)));
-  writeFileSync(join(dir, `tray-${state}@2x.png`), png(64, badge(64, colour, false)));
+  writeFileSync(join(dir, `tray-${state}.png`), png(32, badge(32, colour, false, state)));
+  writeFileSync(join(dir, `tray-${state}@2x.png`), png(64, badge(64, colour, false, state)));
   writeFileSync(join(dir, `tray-${state}Template.png`), png(22, badge(22, colour, true, state)));
   writeFileSync(join(dir, `tray-${state}Template@2x.png`), png(44, badge(44, colour, true, state)));
-  writeFileSync(join(dir, `tray-${state}.ico`), ico([16, 32].map((size) => ({ size, data: png(size, badge(size, colour, false)) }))));
+  writeFileSync(join(dir, `tray-${state}.ico`), ico([16, 32].map((size) => ({ size, data: png(size, badge(size, colour, false, state)) }))));
 }
 writeFileSync(join(dir, 'icon.png'), png(512, badge(512, STATES.ok!, false)));
 writeFileSync(join(dir, 'icon.ico'), ico([16, 32, 48, 256].map((size) => ({ size, data: png(size, badge(size, STATES.ok!, false)) }))));
