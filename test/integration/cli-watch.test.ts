@@ -71,6 +71,22 @@ describe('mailbeacon watch', () => {
     expect(await watcher.stop()).toBe(0);
   });
 
+  it('a typed password that works is confirmed in words (human output), never echoed', async () => {
+    dovecot.setUser('dana', 'right-password');
+    const watcher = new WatchProcess([`pop3s://dana@127.0.0.1:${dovecot.ports.pop3s}`, '--ca', dovecot.caFile, '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-state-')),
+      '--password-stdin', '--interval', '1', '--backoff-base', '1']);
+    watchers.push(watcher);
+    watcher.writeLine('wrong-password');
+    const until = Date.now() + 20_000;
+    const said = () => watcher.stdout + watcher.stderr;
+    while (!said().includes('Send the new one') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    watcher.writeLine('right-password');
+    while (!said().includes('the new password works') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(said()).toContain('the new password works');
+    expect(said()).not.toContain('right-password');
+    await watcher.stop();
+  }, 30_000);
+
   it('IMAP IDLE: a message delivered while watching is reported within a second, once', async () => {
     const url = `imaps://carol@127.0.0.1:${dovecot.ports.imaps}`;
     const watcher = start(url, ['--interval', '600']);

@@ -46,12 +46,15 @@ export class WatchProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly events: Array<Record<string, unknown> & { receivedAt: number }> = [];
   stderr = '';
+  /** Everything written to stdout (human lines too). */
+  stdout = '';
   private pending = '';
   private readonly listeners = new Set<() => void>();
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [CLI, 'watch', ...args], { env: { ...process.env, MAILBEACON_PASSWORD: '', ...env } });
     this.child.stdout.on('data', (data: Buffer) => {
+      this.stdout += data.toString();
       this.pending += data.toString();
       let end: number;
       while ((end = this.pending.indexOf('\n')) !== -1) {

@@ -22,6 +22,8 @@ export async function watchCommand(
   const canAsk = !context.saved?.oauth && (args.passwordStdin || process.stdin.isTTY === true);
   const terminal = args.passwordStdin ? undefined : muteTerminal();
   let asking = false;
+  /** A password typed since the last good check: its first success is confirmed in words. */
+  let typedPassword = false;
   let askAgain = false;
 
   const askForNewPassword = async (): Promise<void> => {
@@ -35,6 +37,7 @@ export async function watchCommand(
       if (next === '') { askAgain = true; return; }
       context.registry.add(next);
       password.current = next;
+      typedPassword = true;
       if (context.saved) {
         await environment.secrets.setPassword(context.url, next).catch((error: Error) =>
           environment.writeError(`mailbeacon: the new password works for now but was not saved: ${error.message}`));
@@ -54,6 +57,10 @@ export async function watchCommand(
         : `the password is not accepted and this watch cannot ask for another (no terminal, no --password-stdin): stop it and start it with the right one.`,
     },
     onEvent: (event) => {
+      if (event.event === 'checked' && typedPassword) {
+        typedPassword = false;
+        if (!args.json) write(`${context.url}: the new password works${context.saved ? ' (saved in the OS keychain)' : ''}`);
+      }
       if (event.event === 'credentials-needed') void askForNewPassword();
       if (event.event === 'login-failed') {
         if (askAgain && event.reason === 'rejected' && !event.temporary) void askForNewPassword();
