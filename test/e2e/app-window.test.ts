@@ -96,6 +96,7 @@ describe('the Mailbeacon window in Chromium', () => {
       // the field asks for the current password, as the text above it does.
       await expect(credentialsDialog.getByLabel(T.credentials.newPassword).count()).resolves.toBe(1);
       await expect(credentialsDialog.locator('.reason').evaluate((node) => node.firstChild?.textContent?.trim())).resolves.toBe(T.reason.rejected);
+      await expect(credentialsDialog.locator('.reason').textContent()).resolves.toBe(`${T.reason.rejected} ${T.credentials.serverSaid}Authentication failed.`);
       // Asked once: one dialog, one notification, however long it waits.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await expect(page.getByRole('dialog').count()).resolves.toBe(1);

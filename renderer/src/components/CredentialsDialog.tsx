@@ -6,6 +6,12 @@ import { Dialog } from './Dialog.js';
 
 type Phase = 'asking' | 'checking' | 'done';
 
+/** The server's own words from a refusal, without our English lead-in (the reason above says it in
+ * the window's language). */
+function serverWords(message: string): string {
+  return message.replace(/^the server refused the login: /i, '').replace(/^no reason given$/i, '').trim();
+}
+
 /** Asked once per refused password. Submitting replaces the saved password and checks at once. */
 export function CredentialsDialog({ question, account, onClose }: {
   question: { url: string; message: string }; account: AccountView | undefined; onClose: () => void;
@@ -82,7 +88,9 @@ export function CredentialsDialog({ question, account, onClose }: {
       <h2 id="credentials-title">{phase === 'done' ? t('credentials.successTitle', { user }) : t('credentials.title', { user })}</h2>
       {phase !== 'done' && <p>{t('credentials.explain')}</p>}
       {phase !== 'done' && account?.lastFailure && (
-        <p className="reason">{t(`reason.${account.lastFailure.reason}`)} <span className="server-words" lang="en">({account.lastFailure.message})</span></p>
+        <p className="reason">{t(`reason.${account.lastFailure.reason}`)}
+          {serverWords(account.lastFailure.message) && <> <span className="server-words">{t('credentials.serverSaid')}<q lang="en">{serverWords(account.lastFailure.message)}</q></span></>}
+        </p>
       )}
       {phase === 'done' ? (
         <>
