@@ -1,11 +1,15 @@
-// Copies an old mailbox (POP3 or IMAP) into an IMAP mailbox, one message at a time, byte for byte,
-// resumable after any interruption with nothing lost or duplicated:
-// - a message is "done" only after the server's tagged OK, and the journal says so durably;
+// Copies an old mailbox (POP3 or IMAP) into an IMAP mailbox, byte for byte, in pipelined batches
+// (the next read while one is written), resumable after any interruption with nothing lost or
+// duplicated:
+// - a message is "done" only after the server's tagged OK, and the journal says so durably (one
+//   fsync per batch; until then it is "pending", below);
 // - before an APPEND the journal says "pending": after a crash between the two, the target is
 //   searched for the message (trace header, or Message-ID + size + header hash) and a copy no other
 //   source message has claimed counts as this one's;
 // - a message the server refuses is recorded and the rest go on; a dropped connection reconnects
-//   with backoff; a refused login stops (the login control's rule: never hammer a bad password).
+//   with backoff; a refused login stops (the login control's rule: never hammer a bad password);
+// - a target folder holding mail no journal accounts for is looked at before copying into it, and
+//   flag changes on an IMAP source are carried to the copies on every catch-up.
 import { CheckFailure } from '../protocols/check-failure.js';
 import { mapFolder, type FolderInfo } from './folder-mapping.js';
 import type { ContentIndex, CopyProbe, ImapTarget } from './imap-target.js';
