@@ -16,6 +16,8 @@ import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js'
 import { realTimers } from '../../src/protocols/deadline.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 import { AccountRuntime } from '../../src/watch/account-runtime.js';
+import { openSession } from '../../src/protocols/open-session.js';
+import { StreamingAppendSession } from '../../src/protocols/imap/streaming-append.js';
 import type { WatchEvent } from '../../src/watch/watch-events.js';
 import { completeProviderSignIn, launchChromium } from '../support/browser.js';
 import { CLI, runCli, WatchProcess } from '../support/cli-process.js';
@@ -222,6 +224,44 @@ describe('OAuth2 accounts', () => {
     expect(result.events.at(-1)).toMatchObject({ copied: 2, failed: 0 });
     expect(result.stderr).not.toContain((await keychain.getPassword(refreshTokenKey(to)))!);
   }, 90_000);
+
+  it('a server offering only XOAUTH2: IMAP, POP3 and the streaming APPEND sign in with it', async () => {
+    const xoauthOnly = new PrivateDovecot({ authPenalty: 'fast' });
+    xoauthOnly.acceptOAuth2(provider.introspectionUrl, ['xoauth2']);
+    xoauthOnly.setUser('olga@oauth.test', 'unused');
+    xoauthOnly.deliver('olga@oauth.test', 'From: a@b.test\r\nSubject: x\r\n\r\nx\r\n');
+    await xoauthOnly.start();
+    try {
+      const ca = readFileSync(dovecot.caFile, 'utf8') + readFileSync(xoauthOnly.caFile, 'utf8');
+      const server = {
+        issuer: provider.issuer, authorizationEndpoint: `${provider.issuer}/auth`, tokenEndpoint: `${provider.issuer}/token`,
+        scope: 'mail offline_access', clientId: MAILBEACON_CLIENT_ID,
+      };
+      let page: Promise<void> = Promise.resolve();
+      const grant = await signIn({ server, network: { ca }, now: Date.now, openUrl: async (address) => { page = completeSignInPage(address, 'olga@oauth.test'); } });
+      await page;
+      const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
+      for (const [protocol, port] of [['imap', xoauthOnly.ports.imaps], ['pop3', xoauthOnly.ports.pop3s]] as const) {
+        const session = await openSession({
+          endpoint: { protocol, security: 'tls', host: '127.0.0.1', port, user: 'olga@oauth.test' }, password: '', accessToken: grant.accessToken,
+          ca, deadlineMs: 10_000, logger,
+        });
+        expect((await session.check(undefined)).messages).toBe(1);
+        await session.close();
+      }
+      const streaming = await StreamingAppendSession.open({
+        endpoint: { protocol: 'imap', security: 'tls', host: '127.0.0.1', port: xoauthOnly.ports.imaps, user: 'olga@oauth.test' }, password: '',
+        accessToken: grant.accessToken, ca, deadlineMs: 10_000, logger,
+      });
+      expect(await streaming.append('INBOX', Buffer.from('Subject: y\r\n\r\ny\r\n'), [], undefined)).toHaveProperty('uid');
+      await streaming.close();
+      const log = readFileSync(xoauthOnly.logFile, 'utf8');
+      expect(log).toMatch(/method=XOAUTH2/);
+      expect(log).not.toMatch(/method=OAUTHBEARER/);
+    } finally {
+      await xoauthOnly.dispose();
+    }
+  }, 60_000);
 
   it('nonsense gets our words: --oauth with a URL, reauth of a password account', async () => {
     const withUrl = await runCli(['accounts', 'add', 'imaps://a@localhost:993', '--oauth'], { env });

@@ -22,6 +22,8 @@ export interface PrivateDovecotOptions {
   certificateNames?: string[];
   /** Accept OAuth2 (XOAUTH2 and OAUTHBEARER), each token checked by introspection at this URL. */
   oauth2IntrospectionUrl?: string;
+  /** Offer only these OAuth2 mechanisms (default both), to exercise a client's fallback. */
+  oauth2Mechanisms?: Array<'xoauth2' | 'oauthbearer'>;
 }
 
 export function dovecotInstalled(): boolean {
@@ -165,7 +167,12 @@ force_introspection = yes
 
   /** Before start(): accept OAuth2 tokens checked at this introspection URL (the provider's CA is
    * this instance's, so the provider can only start after the instance exists). */
-  acceptOAuth2(introspectionUrl: string): void { this.options.oauth2IntrospectionUrl = introspectionUrl; }
+  acceptOAuth2(introspectionUrl: string, mechanisms?: Array<'xoauth2' | 'oauthbearer'>): void {
+    this.options.oauth2IntrospectionUrl = introspectionUrl;
+    if (mechanisms) this.options.oauth2Mechanisms = mechanisms;
+  }
+
+  private get oauthMechanisms(): string { return (this.options.oauth2Mechanisms ?? ['xoauth2', 'oauthbearer']).join(' '); }
 
   /** Drops a message straight into the user's maildir: it appears to IMAP and POP3 at once. */
   deliver(user: string, message: Buffer | string, options: { seen?: boolean } = {}): string {
@@ -215,7 +222,7 @@ ssl_cert = <${d}/server.crt
 ssl_key = <${d}/server.key
 ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login${this.options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
+auth_mechanisms = plain login${this.options.oauth2IntrospectionUrl ? ` ${this.oauthMechanisms}` : ''}
 auth_verbose = yes${this.options.oauth2IntrospectionUrl ? '\nauth_cache_size = 0' : ''}
 mail_location = maildir:${d}/mail/%u
 pop3_uidl_format = %08Xv%08Xu
@@ -229,7 +236,7 @@ passdb {
 }
 ${this.options.oauth2IntrospectionUrl ? `passdb {
   driver = oauth2
-  mechanisms = xoauth2 oauthbearer
+  mechanisms = ${this.oauthMechanisms}
   args = ${d}/dovecot-oauth2.conf.ext
 }
 ` : ''}
