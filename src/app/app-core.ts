@@ -324,11 +324,11 @@ export class AppCore {
     return this.accounts.get(url)?.saved.webmailUrl;
   }
 
-  private startAccount(saved: SavedAccount): Runtime {
+  private startAccount(saved: SavedAccount, signedIn?: OAuthTokens): Runtime {
     const endpoint = parseAccountUrl(saved.url);
     const { store } = this.deps;
     const intervalMs = (saved.intervalSeconds ?? store.appSettings().defaultIntervalMinutes * 60) * 1000;
-    const tokens = saved.oauth ? this.tokensFor(saved.url, saved.oauth, saved.ca) : undefined;
+    const tokens = signedIn ?? (saved.oauth ? this.tokensFor(saved.url, saved.oauth, saved.ca) : undefined);
     const account = new AccountRuntime({
       url: saved.url,
       endpoint,
@@ -488,9 +488,11 @@ export class AppCore {
     }
     const grant = await this.signInAt(oauth, discovery.address);
     const saved: SavedAccount = { url, oauth, intervalSeconds: this.deps.store.appSettings().defaultIntervalMinutes * 60 };
-    await this.tokensFor(url, oauth, undefined).signedIn(grant);
+    // The grant and its fresh access token go to the account's own runtime: no second request.
+    const tokens = this.tokensFor(url, oauth, undefined);
+    await tokens.signedIn(grant);
     this.deps.store.saveAccount(saved);
-    const runtime = this.startAccount(saved);
+    const runtime = this.startAccount(saved, tokens);
     this.publishTray();
     return this.view(runtime);
   }

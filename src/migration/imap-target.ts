@@ -2,7 +2,7 @@
 // recognises a message whose earlier APPEND may have landed before a crash.
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapMailboxes, ImapRefusal, isTransientAppendCode } from '../protocols/imap/imap-mailboxes.js';
-import { ImapCommandRefused, StreamingAppendSession, type AppendItem } from '../protocols/imap/streaming-append.js';
+import { StreamingAppendSession, type AppendItem } from '../protocols/imap/streaming-append.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
 import { noProgressMs } from './migration-types.js';
@@ -34,9 +34,8 @@ export class AppendRefused extends Error {
   override readonly name = 'AppendRefused';
 }
 
-/** From this size on a message goes out on a second connection that streams it (see
- * streaming-append.ts): imapflow would hold ~4 copies of it at once. Below, imapflow's pipelined
- * session is quicker and the copies are small. */
+/** What tests and benchmarks call a large message: one imapflow's APPEND would have held about four
+ * times over (the migration sends every message on its own streaming connection in any case). */
 export const STREAMED_APPEND_BYTES = 1024 * 1024;
 
 export class ImapTarget {
@@ -80,14 +79,16 @@ export class ImapTarget {
 
   uidValidity(path: string): Promise<string> { return this.mailboxes.uidValidity(path); }
 
-  /** Resolves after the server's tagged OK; AppendRefused when the server says NO to this message. */
+  /** One message, the way the migration sends every message (appendBatch): resolves after the
+   * server's tagged OK; AppendRefused when the server says NO to this message; a "not now" or a
+   * lost connection is a CheckFailure the caller retries after a reconnect. */
   async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
-    try {
-      if (content.length >= STREAMED_APPEND_BYTES) return await this.appendStreamed(path, content, flags, date);
-      return await this.mailboxes.append(path, content, flags, date);
-    } catch (error) {
-      throw error instanceof ImapRefusal ? new AppendRefused(error.message) : error;
-    }
+    let answer: BatchAnswer | undefined;
+    await this.appendBatch([{ path, content, flags, date }], (_index, received) => { answer = received; });
+    if (!answer) throw new CheckFailure('closed-by-server', 'the server did not answer the APPEND', { afterLogin: true });
+    if (answer.ok) return { ...(answer.uid !== undefined ? { uid: answer.uid } : {}), ...(answer.uidValidity !== undefined ? { uidValidity: answer.uidValidity } : {}) };
+    if (answer.transient) throw new CheckFailure('closed-by-server', `the server cannot take the message now: ${answer.reason}`, { afterLogin: true });
+    throw new AppendRefused(answer.reason);
   }
 
   /** The streaming connection signs in as the first did: with a current token for an OAuth2
@@ -121,29 +122,6 @@ export class ImapTarget {
         const dead = this.streaming;
         this.streaming = undefined;
         await dead?.close();
-      }
-      throw error;
-    }
-  }
-
-  /** The second connection opens at the first large message and stays for the next; a failure
-   * drops it, so the retry after a reconnect starts a fresh one. */
-  private async appendStreamed(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<{ uid?: number; uidValidity?: string }> {
-    this.streaming ??= await this.openStreaming();
-    try {
-      return await this.streaming.append(path, content, flags, date);
-    } catch (error) {
-      if (error instanceof ImapCommandRefused) {
-        // The server answered this APPEND and the connection carries on: "not now" or "not this one".
-        if (isTransientAppendCode(error.serverResponseCode)) {
-          throw new CheckFailure('closed-by-server', `the server cannot take the message now: ${error.responseText}`, { afterLogin: true });
-        }
-        throw new AppendRefused(error.responseText || error.message);
-      }
-      if (error instanceof CheckFailure) {
-        const dead = this.streaming;
-        this.streaming = undefined;
-        await dead.close();
       }
       throw error;
     }

@@ -184,9 +184,9 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       let notNow = false;
       try {
         await target!.appendBatch(batch.map((queued) => queued.item), (position, answer) => {
-          const { message, flags } = batch[position]!;
+          const { message, item } = batch[position]!;
           if (answer.ok) {
-            journal.markDoneUnsynced(message.key, answer.uid, answer.uidValidity, source.kind === 'imap' ? flags : undefined);
+            journal.markDoneUnsynced(message.key, answer.uid, answer.uidValidity, source.kind === 'imap' ? item.flags : undefined);
             record(message, { kind: 'copied' });
           } else if (answer.transient) {
             notNow = true; // stays pending: tried again after a reconnect
@@ -237,7 +237,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
             continue;
           }
           if (prepared.kind === 'append') {
-            batch.push({ message, item: prepared.item, flags: prepared.flags });
+            batch.push({ message, item: prepared.item });
             batchBytes += prepared.item.content.length;
           } else {
             record(message, prepared);
@@ -326,8 +326,8 @@ async function carryFlagChanges(messages: SourceMessage[], source: SourceSession
 }
 
 /** A message read and checked, ready to be APPENDed in the next batch. */
-interface Queued { message: SourceMessage; item: AppendItem; flags: string[] }
-type Prepared = Outcome | { kind: 'append'; item: AppendItem; flags: string[] };
+interface Queued { message: SourceMessage; item: AppendItem }
+type Prepared = Outcome | { kind: 'append'; item: AppendItem };
 
 /** Everything before the APPEND: the size limit, the folder, the bytes, and whether the target
  * already holds this message (an earlier run's pending copy, or one no journal knows). */
@@ -372,5 +372,5 @@ async function prepareOne(
       return { kind: 'found' };
     }
   }
-  return { kind: 'append', item: { path: folder, content, flags, date: message.internalDate ?? deliveryDate(content) }, flags };
+  return { kind: 'append', item: { path: folder, content, flags, date: message.internalDate ?? deliveryDate(content) } };
 }

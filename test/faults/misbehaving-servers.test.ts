@@ -180,8 +180,8 @@ describe('IMAP APPEND answers during a migration', () => {
     ['NO [UNAVAILABLE]', 'retry', (socket, tag) => socket.write(`${tag} NO [UNAVAILABLE] try later\r\n`)],
     ['NO [OVERQUOTA]', 'refused', (socket, tag) => socket.write(`${tag} NO [OVERQUOTA] mailbox full\r\n`)],
   ] as [string, 'retry' | 'refused', (socket: Socket, tag: string) => void][]).flatMap(([name, expected, answer]) => [
-    // Small messages go through imapflow; large ones through our streaming APPEND (no LITERAL+ here,
-    // so it waits for the go-ahead that never comes).
+    // Every message goes through the streaming APPEND the migration uses (no LITERAL+ here, so one
+    // at a time, each waiting for a go-ahead that may never come), small and large alike.
     [`${name}, small message`, expected, answer, 'small'],
     [`${name}, large message`, expected, answer, 'large'],
   ] as const))('%s → %s', async (_name, expected, answer, size) => {

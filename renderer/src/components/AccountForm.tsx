@@ -4,8 +4,7 @@ import { AccountInputSchema, type AccountInput, type AccountView, type TestResul
 import { api, errorText } from '../api.js';
 import { SecurityFields } from './SecurityFields.js';
 import { AddressStep, type ManualPrefill } from './AddressStep.js';
-
-const DEFAULT_PORTS = { imap: { tls: 993, starttls: 143, plaintext: 143 }, pop3: { tls: 995, starttls: 110, plaintext: 110 } } as const;
+import { withProtocol, withSecurity } from '../form-values.js';
 
 type Draft = Omit<AccountInput, 'port' | 'intervalMinutes'> & { port: string; intervalMinutes: string };
 
@@ -39,14 +38,9 @@ function ServerForm({ existing, prefill, defaultIntervalMinutes, onDone }: {
   const editing = existing !== undefined;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
-    setDraft((current) => {
-      const next = { ...current, [key]: value };
-      // Keep the port on the well-known value while the user has not typed their own.
-      if ((key === 'protocol' || key === 'security') && Object.values(DEFAULT_PORTS).some((ports) => Object.values(ports).map(String).includes(current.port))) {
-        next.port = String(DEFAULT_PORTS[next.protocol][next.security]);
-      }
-      return next;
-    });
+    // The port stays on the well-known value while the user has not typed their own.
+    setDraft((current) => (key === 'protocol' ? withProtocol(current, value as Draft['protocol'])
+      : key === 'security' ? withSecurity(current, value as Draft['security']) : { ...current, [key]: value }));
   };
 
   const parsed = () => {

@@ -111,25 +111,6 @@ export class ImapMailboxes {
     return String(status ? status.uidValidity : '');
   }
 
-  /** Resolves after the server's tagged OK; ImapRefusal when the server says NO to this message. */
-  async append(path: string, content: Buffer, flags: string[], date: Date | undefined): Promise<AppendResult> {
-    let result;
-    try {
-      result = await this.client.append(path, content, flags, date);
-    } catch (error) {
-      const answer = error as ServerAnswer;
-      if (isTransientAppendCode(answer.serverResponseCode) && this.session.usable) {
-        throw new CheckFailure('closed-by-server', `the server cannot take the message now: ${answer.responseText ?? answer.serverResponseCode}`, { afterLogin: true });
-      }
-      throw this.refusalOr(error, answer.responseText || answer.message || 'refused');
-    }
-    if (!result) throw this.ended() ?? new ImapRefusal('the server did not accept the message');
-    return {
-      ...(result.uid !== undefined ? { uid: result.uid } : {}),
-      ...(result.uidValidity !== undefined ? { uidValidity: String(result.uidValidity) } : {}),
-    };
-  }
-
   /** Every message's UID, size and header bytes: how a copy made without a journal is recognised. */
   async headersOf(path: string): Promise<{ uidValidity: string; messages: Array<{ uid: number; size: number; headers: Buffer }> }> {
     // Selected read-write, as for a search: Dovecot drops the flags of a message APPENDed to the
