@@ -47,7 +47,7 @@ describe('add an account from its address, in the window', () => {
   it.each(['en', 'zh-CN'] as const)('%s: a QQ hint, then address + password is enough', async (language) => {
     const T = resources[language].translation;
     const user = `dana-${language.toLowerCase()}@company.test`;
-    dovecot.setUser(user, 'dana-password');
+    await dovecot.changeUser(user, 'dana-password');
     const bridge = await new TestBridge({
       network: { resolver: nameResolver({ servers: [dns.servers] }), ca: readFileSync(dovecot.caFile, 'utf8') },
     }).start();
@@ -96,7 +96,7 @@ describe('add an account from its address, in the window', () => {
   it('a server found only in DNS is shown as unverified; nothing is sent until the user says yes', async () => {
     const T = resources.en.translation;
     const user = 'erin@dns-only.test';
-    dovecot.setUser(user, 'erin-password');
+    await dovecot.changeUser(user, 'erin-password');
     const bridge = await new TestBridge({ network: { resolver: nameResolver({ servers: [dns.servers] }), ca: readFileSync(dovecot.caFile, 'utf8') } }).start();
     const context = await browser.newContext({ locale: 'en', bypassCSP: true });
     await context.addInitScript({ content: bridgeScript });

@@ -38,7 +38,7 @@ describe('the Mailbeacon window in Chromium', () => {
   it.each((process.env.E2E_LANGUAGES?.split(',') ?? ['en', 'zh-CN']) as Array<'en' | 'zh-CN'>)('%s: add, trust the certificate, get mail, re-enter a changed password', async (language) => {
     const T = resources[language].translation;
     const user = `alice-${language.toLowerCase()}`; // Dovecot lower-cases user names by default
-    dovecot.setUser(user, 'first-password');
+    await dovecot.changeUser(user, 'first-password');
     const bridge = await new TestBridge().start();
     // The OS locale decides the language by default.
     const context = await browser.newContext({ locale: language, bypassCSP: true, viewport: { width: 1000, height: 760 } });
@@ -85,8 +85,8 @@ describe('the Mailbeacon window in Chromium', () => {
       ]);
 
       // The password is changed on the server (which ends the IDLE session); the next check is refused.
-      dovecot.setUser(user, 'second-password');
       await dovecot.stop();
+      dovecot.setUser(user, 'second-password');
       await dovecot.start();
       await page.getByRole('button', { name: T.accounts.checkNow }).click();
       const credentialsDialog = page.getByRole('dialog', { name: T.credentials.title.replace('{{user}}', user) });

@@ -57,7 +57,7 @@ describe('OAuth2 sign-in in the window', () => {
   it.each(['en', 'zh-CN'] as const)('%s: sign in with the provider, then "Sign in again" after the grant is revoked', async (language) => {
     const T = resources[language].translation;
     const user = `sam-${language.toLowerCase()}@signin.test`;
-    dovecot.setUser(user, 'unused: OAuth2 only');
+    await dovecot.changeUser(user, 'unused: OAuth2 only');
     const signInPages: Array<Promise<void>> = [];
     const bridge = await new TestBridge({
       network: { resolver: nameResolver({ servers: [dns.servers] }), ca },

@@ -59,8 +59,8 @@ describe('the password question in the window', () => {
       });
       await page.getByTestId('account-state').getByText(T.state.ok, { exact: true }).waitFor();
 
-      dovecot.setUser('quinn', 'second-password');
       await dovecot.stop();
+      dovecot.setUser('quinn', 'second-password');
       await dovecot.start();
       await page.getByRole('button', { name: T.accounts.checkNow }).click();
       const dialog = page.getByRole('dialog', { name: T.credentials.title.replace('{{user}}', 'quinn') });

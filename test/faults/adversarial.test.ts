@@ -245,8 +245,7 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
   async function migrate(from: string, state = mkdtempSync(join(tmpdir(), 'mailbeacon-adv-'))): Promise<{ result: CliResult; target: string; stored: Awaited<ReturnType<typeof readMailbox>> }> {
     user += 1;
     const target = `new${user}`;
-    dovecot.setUser(target, 'new-pw');
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // Dovecot re-reads the passwd-file at most once a second
+    await dovecot.changeUser(target, 'new-pw');
     const result = await runCli(['migrate', '--from', from, '--to', `imaps://${target}@127.0.0.1:${dovecot.ports.imaps}`, '--ca', dovecot.caFile,
       '--state', state, '--json', '--from-password-env', 'FROM', '--to-password-env', 'TO'],
     { env: { ...ENV, FROM: 'pw', TO: 'new-pw' }, timeoutMs: 90_000 });
@@ -424,8 +423,7 @@ describe('a fault-injecting proxy in front of the real Dovecot', () => {
   ])('migrate from POP3 behind a proxy that is %s: completes, byte for byte', async (_name, fault, times) => {
     const faulty = await proxy(dovecot.ports.pop3s, fault, times);
     const target = `new${proxies.length}`;
-    dovecot.setUser(target, 'pw');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await dovecot.changeUser(target, 'pw');
     const result = await runCli(['migrate', '--from', `pop3s://old@127.0.0.1:${faulty.port}`, '--to', `imaps://${target}@127.0.0.1:${dovecot.ports.imaps}`,
       '--ca', dovecot.caFile, '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-adv-')), '--json', '--from-password-env', 'P', '--to-password-env', 'P'],
     { env: { ...ENV, P: 'pw' }, timeoutMs: 90_000 });

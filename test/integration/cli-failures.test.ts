@@ -57,7 +57,7 @@ describe('mailbeacon check: failure classification and exit codes', () => {
   });
 
   it('ten `check` runs in a row with a wrong password cost one failed login; the rest exit 7 without connecting', async () => {
-    dovecot.setUser('cron', PASSWORD);
+    await dovecot.changeUser('cron', PASSWORD);
     const url = `imaps://cron@127.0.0.1:${dovecot.ports.imaps}`;
     const before = dovecot.authFailures('cron');
     const statuses: number[] = [];

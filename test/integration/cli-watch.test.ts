@@ -38,7 +38,7 @@ describe('mailbeacon watch', () => {
     watcher.writeLine('old-password');
     await watcher.waitFor((e) => e.event === 'checked');
 
-    dovecot.setUser(user, 'new-password');
+    await dovecot.changeUser(user, 'new-password');
     // A provider ends the sessions of a changed password; so does a restart here (the IMAP watcher
     // idles on its authenticated connection and would otherwise never log in again).
     await dovecot.stop();
@@ -72,7 +72,7 @@ describe('mailbeacon watch', () => {
   });
 
   it('a typed password that works is confirmed in words (human output), never echoed', async () => {
-    dovecot.setUser('dana', 'right-password');
+    await dovecot.changeUser('dana', 'right-password');
     const watcher = new WatchProcess([`pop3s://dana@127.0.0.1:${dovecot.ports.pop3s}`, '--ca', dovecot.caFile, '--state', mkdtempSync(join(tmpdir(), 'mailbeacon-state-')),
       '--password-stdin', '--interval', '1', '--backoff-base', '1']);
     watchers.push(watcher);

@@ -38,8 +38,7 @@ describe('migration with nested folders', () => {
 
   /** A source with INBOX, Work and Work<sep>Archive, filled over IMAP. */
   async function fillSource(user: string): Promise<{ all: Buffer[]; separator: string }> {
-    dovecot.setUser(user, 'pw');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await dovecot.changeUser(user, 'pw');
     const imap = await client(user);
     const separator = (await imap.list()).find((f) => f.delimiter)?.delimiter ?? '.';
     const all: Buffer[] = [];
@@ -62,8 +61,7 @@ describe('migration with nested folders', () => {
 
   it('a child created before its parent (the state a kill leaves) still gets the parent created and filled', async () => {
     const { all, separator } = await fillSource('nest-old');
-    dovecot.setUser('nest-new', 'pw');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await dovecot.changeUser('nest-new', 'pw');
     // The state a run killed between creating the child and creating its parent leaves behind.
     const target = await client('nest-new');
     await target.mailboxCreate(`Work${separator}Archive`);
@@ -81,8 +79,7 @@ describe('migration with nested folders', () => {
 
   it('killed with SIGKILL again and again while copying a nested mailbox: nothing lost, nothing duplicated', async () => {
     const { all } = await fillSource('kill-old');
-    dovecot.setUser('kill-new', 'pw');
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await dovecot.changeUser('kill-new', 'pw');
     const state = mkdtempSync(join(tmpdir(), 'mailbeacon-nest-'));
     let kills = 0;
     for (let run = 0; run < 30 && kills < 6; run += 1) {
@@ -104,13 +101,12 @@ describe('migration with nested folders', () => {
   }, 180_000);
 
   it('a message that vanishes from the source between the plan and its copy is that message\'s outcome, not the run\'s', async () => {
-    dovecot.setUser('gone-old', 'pw');
-    dovecot.setUser('gone-new', 'pw');
+    await dovecot.changeUser('gone-old', 'pw');
+    await dovecot.changeUser('gone-new', 'pw');
     const kept = [message('INBOX', 1), message('INBOX', 3)];
     dovecot.deliver('gone-old', kept[0]!);
     const doomed = basename(dovecot.deliver('gone-old', message('INBOX', 2)));
     dovecot.deliver('gone-old', kept[1]!);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
     const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
     const side = (user: string) => ({ endpoint: parseAccountUrl(`imaps://${user}@127.0.0.1:${dovecot.ports.imaps}`), password: 'pw', ca: ca(), deadlineMs: 10_000, logger });
     const state = mkdtempSync(join(tmpdir(), 'mailbeacon-gone-'));

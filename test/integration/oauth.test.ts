@@ -101,7 +101,7 @@ describe('OAuth2 accounts', () => {
 
   it.each([['imap', 'olga@oauth.test'], ['pop3', 'pavel@oauthpop.test']] as const)('%s: first sign-in, then checks with the saved grant; no token in settings, output or log', async (protocol, user) => {
     const state = mkdtempSync(join(tmpdir(), 'mailbeacon-oauth-'));
-    dovecot.setUser(user, 'never-used: this account signs in with OAuth2'); // creates its maildir
+    await dovecot.changeUser(user, 'never-used: this account signs in with OAuth2'); // creates its maildir
     dovecot.deliver(user, 'From: a@b.test\r\nSubject: hello\r\n\r\nbody\r\n');
     const added = await signInWithBrowser(['accounts', 'add', user, '--oauth', '--ca', dovecot.caFile, '--state', state, '--json'], user);
     expect(added.stderr).toMatch(/sign in at https:\/\/localhost:\d+ in your browser/);
@@ -213,7 +213,7 @@ describe('OAuth2 accounts', () => {
     const state = mkdtempSync(join(tmpdir(), 'mailbeacon-oauth-migrate-'));
     const added = await signInWithBrowser(['accounts', 'add', user, '--oauth', '--ca', dovecot.caFile, '--state', state], user);
     expect(added.status, added.stderr).toBe(0);
-    dovecot.setUser('old-box', 'old-password');
+    await dovecot.changeUser('old-box', 'old-password');
     dovecot.deliver('old-box', 'From: a@old.test\r\nSubject: small\r\n\r\nsmall\r\n');
     // Over 1 MB: copied by the streaming APPEND's own connection, which must sign in with the token too.
     dovecot.deliver('old-box', `From: a@old.test\r\nSubject: large\r\n\r\n${'x'.repeat(76)}\r\n`.repeat(1) + `${'y'.repeat(998)}\r\n`.repeat(1_500));

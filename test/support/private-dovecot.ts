@@ -151,9 +151,24 @@ force_introspection = yes
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Adds a user or changes a password. Dovecot notices the change at the next login, but looks at
-   * the file at most once a second: a login in the same second as the last one may not see it. */
+  /** Before start(): adds a user or sets a password. While the instance runs use `changeUser`,
+   * which waits until Dovecot is sure to see the change. */
   setUser(user: string, password: string): void {
+    if (this.process) throw new Error('PrivateDovecot.setUser while running: use `await changeUser(...)` so the next login sees the change');
+    this.storeUser(user, password);
+  }
+
+  /** Adds a user or changes a password at any time. Dovecot's auth process looks at the passwd-file
+   * at most once per second of its clock (a lookup in the same second as the previous one skips the
+   * stat), so a login in the second of the edit may not see it: this resolves once that second is
+   * over (at once before start()). */
+  async changeUser(user: string, password: string): Promise<void> {
+    this.storeUser(user, password);
+    if (!this.process) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 20));
+  }
+
+  private storeUser(user: string, password: string): void {
     this.users.set(user, password);
     this.writeUsers();
     for (const sub of ['', 'cur', 'new', 'tmp']) {
