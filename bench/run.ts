@@ -1,4 +1,4 @@
-// `npm run bench`: runs P1–P7, prints a table and writes docs/BENCHMARKS.md (with --quick: small
+// `npm run bench`: runs P1–P8, prints a table and writes docs/BENCHMARKS.md (with --quick: small
 // sizes and short runs into test-results/, to prove the benchmarks still run). A .json with the same
 // figures is written beside the Markdown.
 //   node dist/bench/run.js [--quick] [--only P1,P3 [--update]] [--out FILE]
@@ -13,6 +13,7 @@ import { scaleBench } from './p4-scale/p4-scale.js';
 import { migrationThroughputBench } from './p5-migration/p5-migration.js';
 import { migrationMemoryBench } from './p6-memory/p6-memory.js';
 import { discoveryBench } from './p7-discovery/p7-discovery.js';
+import { imapPeersBench } from './p8-imap-peers/p8-imap-peers.js';
 import type { BenchContext } from './support/bench-context.js';
 import { machineFacts, markdownReport, terminalTable, type BenchSection, type MachineFacts } from './support/report.js';
 
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<string, (context: BenchContext) => Promise<BenchSection
   P5: migrationThroughputBench,
   P6: migrationMemoryBench,
   P7: discoveryBench,
+  P8: imapPeersBench,
 };
 
 async function main(): Promise<number> {

@@ -13,11 +13,21 @@ export interface MigrateFigures { seconds: number; peakRssBytes: number; copied:
 
 const LIVE_HEAP_PROBE = fileURLToPath(new URL('./live-heap-probe.js', import.meta.url));
 
-/** `probeLiveHeap` adds live-heap-probe.ts to the child (its forced collections change its timing
- * and memory: such a run measures what is kept, not speed or peak). */
-export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }, probeLiveHeap = false): Promise<MigrateFigures> {
-  const state = mkdtempSync(join(tmpdir(), 'mailbeacon-bench-state-'));
-  const args = [CLI, 'migrate', '--from', `pop3s://${from.user}@127.0.0.1:${dovecot.ports.pop3s}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
+export interface MigrateRunOptions {
+  /** Adds live-heap-probe.ts to the child (its forced collections change its timing and memory:
+   * such a run measures what is kept, not speed or peak). */
+  probeLiveHeap?: boolean;
+  /** The old mailbox's protocol (default POP3). */
+  source?: 'pop3s' | 'imaps';
+  /** A state directory of an earlier run (an incremental run); default a fresh one. */
+  state?: string;
+}
+
+export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string; password: string }, to: { user: string; password: string }, options: MigrateRunOptions = {}): Promise<MigrateFigures & { state: string }> {
+  const probeLiveHeap = options.probeLiveHeap ?? false;
+  const state = options.state ?? mkdtempSync(join(tmpdir(), 'mailbeacon-bench-state-'));
+  const sourcePort = options.source === 'imaps' ? dovecot.ports.imaps : dovecot.ports.pop3s;
+  const args = [CLI, 'migrate', '--from', `${options.source ?? 'pop3s'}://${from.user}@127.0.0.1:${sourcePort}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
     '--ca', dovecot.caFile, '--from-password-env', 'BENCH_FROM', '--to-password-env', 'BENCH_TO', '--state', state, '--json'];
   const started = process.hrtime.bigint();
   const heapFile = join(state, 'live-heap');
@@ -34,7 +44,7 @@ export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string
   const outcome = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>).find((event) => event.event === 'migrated');
   if (status !== 0 || !outcome) throw new Error(`mailbeacon migrate failed (${status}): ${stdout.slice(-2000)}${stderr.slice(-2000)}`);
   return {
-    seconds, peakRssBytes: peak?.peakRssBytes ?? 0, copied: Number(outcome.copied), failed: Number(outcome.failed),
+    state, seconds, peakRssBytes: peak?.peakRssBytes ?? 0, copied: Number(outcome.copied), failed: Number(outcome.failed),
     ...(probeLiveHeap ? { liveHeapBytes: Number(readFileSync(heapFile, 'utf8')) } : {}),
   };
 }

@@ -1,15 +1,10 @@
 // `mailbeacon`: the headless CLI over the same core as the desktop app. See README for the contract.
+// Each command's module is loaded when that command runs: a `migrate` catch-up or a `check` from
+// cron pays for its own code only, not for OAuth, discovery and the rest (start-up is most of a
+// quick run).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeytarSecretStore, KeychainUnavailableError } from '../secrets/keytar-secret-store.js';
 import type { Environment } from './account-context.js';
-import { accountsAdd, accountsList, accountsRemove } from './commands/accounts.js';
-import { checkCommand } from './commands/check.js';
-import { trustCommand } from './commands/trust.js';
-import { migrateCommand } from './commands/migrate.js';
-import { watchCommand } from './commands/watch.js';
-import { watchAllCommand } from './commands/watch-all.js';
-import { discoverCommand } from './commands/discover.js';
-import { reauthCommand } from './commands/oauth-commands.js';
 import { openStore } from './account-context.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { CheckFailure } from '../protocols/check-failure.js';
@@ -167,6 +162,7 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   if (command === 'migrate') {
     if (rest.length !== 0) throw new UsageError('"migrate" takes --from URL and --to URL, no other arguments');
     if (!values.from || !values.to) throw new UsageError('"migrate" needs both --from URL and --to URL');
+    const { migrateCommand } = await import('./commands/migrate.js');
     return migrateCommand({
       from: values.from, to: values.to, caFile: values.ca, fromPasswordEnv: values['from-password-env'],
       toPasswordEnv: values['to-password-env'], stateDir: values.state, dryRun: values['dry-run'], json: values.json,
@@ -175,12 +171,14 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   if (values.all) {
     if (rest.length !== 0) throw new UsageError('"watch --all" watches every saved account: give no URL');
     if (values.ca || values['password-stdin']) throw new UsageError('"watch --all" uses each saved account\'s own CA and keychain password: --ca and --password-stdin do not apply');
+    const { watchAllCommand } = await import('./commands/watch-all.js');
     return watchAllCommand({
       stateDir: values.state, json: values.json, intervalSeconds: parseInterval(values.interval), backoffBaseMs: parseBackoffBase(values['backoff-base']),
     }, environment, write);
   }
   if (command === 'discover') {
     if (rest.length !== 1) throw new UsageError('"discover" takes exactly one email address');
+    const { discoverCommand } = await import('./commands/discover.js');
     return discoverCommand({ address: rest[0]!, caFile: values.ca, json: values.json, ispdbUrl: settingsIspdbUrl(values.state) }, environment, write);
   }
   const wantsUrl = command !== 'accounts list';
@@ -195,16 +193,16 @@ export async function runCli(argv: string[], environment: Environment, write: (l
   const intervalSeconds = parseInterval(values.interval);
   const backoffBaseMs = parseBackoffBase(values['backoff-base']);
   switch (command) {
-    case 'check': return checkCommand({ ...common, json: values.json, force: values.force, backoffBaseMs }, environment, write);
-    case 'watch': return watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
-    case 'accounts add': return accountsAdd({
+    case 'check': return (await import('./commands/check.js')).checkCommand({ ...common, json: values.json, force: values.force, backoffBaseMs }, environment, write);
+    case 'watch': return (await import('./commands/watch.js')).watchCommand({ ...common, json: values.json, intervalSeconds, backoffBaseMs }, environment, write);
+    case 'accounts add': return (await import('./commands/accounts.js')).accountsAdd({
       ...common, intervalSeconds, verify: !values['no-verify'], json: values.json, yes: values.yes,
       ispdbUrl: common.url.includes('://') ? undefined : settingsIspdbUrl(values.state), oauth: values.oauth,
     }, environment, write);
-    case 'reauth': return reauthCommand({ url: common.url, stateDir: values.state, json: values.json }, environment, write);
-    case 'trust': return trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
-    case 'accounts list': return accountsList({ stateDir: values.state, json: values.json }, write);
-    default: return accountsRemove(common, environment, write);
+    case 'reauth': return (await import('./commands/oauth-commands.js')).reauthCommand({ url: common.url, stateDir: values.state, json: values.json }, environment, write);
+    case 'trust': return (await import('./commands/trust.js')).trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
+    case 'accounts list': return (await import('./commands/accounts.js')).accountsList({ stateDir: values.state, json: values.json }, write);
+    default: return (await import('./commands/accounts.js')).accountsRemove(common, environment, write);
   }
 }
 

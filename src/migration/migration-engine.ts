@@ -23,6 +23,9 @@ export interface SourceSession {
   readonly kind: 'pop3' | 'imap';
   list(): Promise<SourceMessage[]>;
   read(message: SourceMessage, prefix: Buffer): Promise<Buffer>;
+  /** Reads these messages ahead in as few commands as it can, for `read` to hand out (the next
+   * batch's); optional: a source without it reads each message when asked. */
+  readAhead?(messages: SourceMessage[]): Promise<void>;
   folderInfo?(path: string): FolderInfo;
   /** Messages identified without a usable UIDL (POP3 servers that repeat or omit them). */
   readonly unstableIdentities?: number;
@@ -88,6 +91,10 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   const { journal, options } = deps;
   let source = await deps.openSource();
   let target: ImapTarget | undefined;
+  // The target signs in while the source lists its mail (only once the source has accepted our
+  // login: a refused one ends the run before the new mailbox is touched; a dry run never touches it).
+  let targetOpening = options.dryRun ? undefined : deps.openTarget();
+  targetOpening?.catch(() => undefined); // met below, or closed in `finally`
   try {
     let plan = planMigration(await source.list(), journal);
     if (options.dryRun) {
@@ -96,7 +103,8 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         unstableIdentities: source.unstableIdentities ?? 0, state: 'complete',
       };
     }
-    target = await deps.openTarget();
+    target = await targetOpening!;
+    targetOpening = undefined;
     const started = now();
     const progress = { done: 0, bytes: 0 };
     let copied = 0;
@@ -204,6 +212,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     // One batch is written while the next is read: the source's and the target's connections both
     // work, and a batch's outcome is always known before the one after it is sent.
     let inFlight: { done: Promise<void>; start: number } | undefined;
+    let noReadAheadAt = -1;
     const settleInFlight = async (): Promise<void> => {
       const current = inFlight;
       if (!current) return;
@@ -219,6 +228,17 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         }
         const batch: Queued[] = [];
         let batchBytes = 0;
+        if (source.readAhead && index !== noReadAheadAt) {
+          try {
+            await source.readAhead(batchWindow(plan.toCopy, index, finished));
+          } catch (error) {
+            // A batch the source could not send (a literal over its ceiling ends the session): this
+            // batch is read one message at a time after the reconnect, so the culprit is that
+            // message's own outcome and not the whole run's.
+            if (error instanceof CheckFailure && error.reason === 'protocol') noReadAheadAt = index;
+            throw error;
+          }
+        }
         while (index < plan.toCopy.length && batch.length < BATCH_MESSAGES) {
           const message = plan.toCopy[index]!;
           if (finished.has(message.key)) { index += 1; continue; }
@@ -270,9 +290,26 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       state: failures.length === 0 ? 'complete' : 'failing',
     };
   } finally {
-    await Promise.allSettled([source.close(), target?.close()]);
+    // A target still signing in when the listing failed is closed once it has.
+    const opening = targetOpening?.then((session) => session.close());
+    await Promise.allSettled([source.close(), target?.close(), opening]);
     journal.close();
   }
+}
+
+/** The messages the next batch will take, as the batch loop below counts them (by their announced
+ * sizes): what a source reads ahead. */
+function batchWindow(toCopy: SourceMessage[], from: number, finished: Set<string>): SourceMessage[] {
+  const window: SourceMessage[] = [];
+  let bytes = 0;
+  for (let index = from; index < toCopy.length && window.length < BATCH_MESSAGES; index += 1) {
+    const message = toCopy[index]!;
+    if (finished.has(message.key)) continue;
+    if (window.length > 0 && bytes + message.size > BATCH_BYTES) break;
+    window.push(message);
+    bytes += message.size;
+  }
+  return window;
 }
 
 type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'already-there' } | { kind: 'vanished' } | { kind: 'failed'; reason: string };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, WatchProcess, type CliResult } from '../support/cli-process.js';
-import { startHostileImap, startHostilePop3, type ImapScript, type MailboxMessage, type Pop3Script } from '../support/hostile-servers.js';
+import { sequenceSet, startHostileImap, startHostilePop3, type ImapScript, type MailboxMessage, type Pop3Script } from '../support/hostile-servers.js';
 import { readMailbox, sha256 } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import type { ScriptedServer } from '../support/scripted-server.js';
@@ -331,7 +331,8 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
   it('IMAP source sending a 900 MB literal for one message: that message fails, memory bounded, the rest copied', async () => {
     const server = await imap({
       hook: (tag, command, rest, socket) => {
-        if (command !== 'FETCH' || !/BODY/i.test(rest) || !/^2\b/.test(rest)) return false;
+        // Whether it asks for message 2 alone or in a batch with others.
+        if (command !== 'FETCH' || !/BODY/i.test(rest) || !sequenceSet(rest.split(' ')[0] ?? '', 3).includes(2)) return false;
         socket.write('* 2 FETCH (UID 2 BODY[] {900000000}\r\n');
         streamForever(socket, Buffer.alloc(65536, 0x41));
         void tag;
@@ -342,6 +343,16 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
     expect(result.status, result.stderr).toBe(6);
     expect(stored.map((m) => m.sha256).sort()).toEqual(hashes([MAILBOX[0]!.bytes, MAILBOX[2]!.bytes]));
     expectBounded(result, 40);
+  });
+
+  it('IMAP source that ignores partial FETCH windows (as Tencent Exmail does) and sends a 6 MB message whole: copied exactly, once', async () => {
+    const large = Buffer.concat([Buffer.from('From: big@old.example\r\nSubject: large\r\nMessage-ID: <large@old.example>\r\n\r\n'),
+      Buffer.from(`${'z'.repeat(998)}\r\n`.repeat(6_000))]);
+    const server = await imap({ folders: [{ path: 'INBOX', attributes: '\\HasNoChildren', messages: [{ bytes: MAILBOX[0]!.bytes }, { bytes: large }, { bytes: MAILBOX[1]!.bytes }] }] });
+    const { result, stored } = await migrate(`imap://old@127.0.0.1:${server.port}?plaintext=1`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(stored.map((m) => m.sha256).sort()).toEqual(hashes([MAILBOX[0]!.bytes, large, MAILBOX[1]!.bytes]));
+    expectBounded(result, 30);
   });
 
   it('a dry run over a lying size plans without reading a message or logging in to the target', async () => {

@@ -85,7 +85,7 @@ describe('mailbeacon migrate', () => {
     expect(await readMailbox(dovecot.ports.imaps, 'new-pop', 'new-secret', dovecot.caFile)).toHaveLength(7);
   });
 
-  it('IMAP → IMAP: all folders (hierarchy mapped), flags and INTERNALDATE kept', async () => {
+  it('IMAP → IMAP: all folders (hierarchy mapped), flags and INTERNALDATE kept, a 20 MB message byte for byte', async () => {
     const old = new ImapFlow({ host: '127.0.0.1', port: dovecot.ports.imaps, secure: true, auth: { user: 'old-imap', pass: 'old-secret' }, logger: false, tls: { ca: readFileSync(dovecot.caFile, 'utf8') } });
     await old.connect();
     await old.mailboxCreate(['Work', 'Projects']);
@@ -96,12 +96,14 @@ describe('mailbeacon migrate', () => {
     await old.append(`Work${delimiter}Projects`, messages[3]!, ['\\Answered'], new Date('2021-03-03T03:03:03Z'));
     await old.append(`Work${delimiter}Projects`, messages[4]!, ['\\Answered'], new Date('2021-03-03T03:03:03Z'));
     await old.append('Sent', messages[1]!, ['\\Seen'], new Date('2022-04-04T04:04:04Z'));
+    // 20 MB: read from the old server in windows into one buffer, sent by the streaming APPEND.
+    await old.append('Sent', messages[5]!, [], new Date('2022-05-05T05:05:05Z'));
     await old.logout();
     const before = await readMailbox(dovecot.ports.imaps, 'old-imap', 'old-secret', dovecot.caFile);
 
     const result = await migrate(`imaps://old-imap@127.0.0.1:${dovecot.ports.imaps}`, `imap://new-imap@127.0.0.1:${dovecot.ports.imap}`);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 5, skipped: 0, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
+    expect(result.events.at(-1)).toEqual({ event: 'migrated', copied: 6, skipped: 0, alreadyThere: 0, flagsUpdated: 0, failed: 0, vanished: 0, unstableIdentities: 0, state: 'complete' });
     const after = await readMailbox(dovecot.ports.imaps, 'new-imap', 'new-secret', dovecot.caFile);
     const view = (list: typeof after) => list.map((m) => `${m.folder}|${m.sha256}|${m.flags.join(',')}|${m.internalDate}`).sort();
     expect(view(after)).toEqual(view(before));

@@ -145,12 +145,9 @@ export async function startHostileImap(script: ImapScript): Promise<ScriptedServ
         case 'FETCH': {
           const folder = selected.get(socket);
           if (!folder) { socket.write(line(`${tag} BAD nothing selected`)); break; }
-          const [range = '1:*'] = rest.split(' ');
-          const [from, to] = range.split(':');
-          const first = Number(from);
-          const last = to === '*' ? folder.messages.length : Number(to ?? from);
+          const [set = '1:*'] = rest.split(' ');
           const parts: Buffer[] = [];
-          for (let n = Math.max(1, first); n <= Math.min(last, folder.messages.length); n += 1) {
+          for (const n of sequenceSet(set, folder.messages.length)) {
             const message = folder.messages[n - 1]!;
             if (/BODY\.PEEK\[\]|BODY\[\]/i.test(rest)) {
               parts.push(Buffer.from(`* ${n} FETCH (UID ${n} BODY[] {${message.bytes.length}}\r\n`, 'latin1'), message.bytes, Buffer.from(line(')'), 'latin1'));
@@ -170,4 +167,17 @@ export async function startHostileImap(script: ImapScript): Promise<ScriptedServ
       }
     },
   });
+}
+
+/** The numbers of an IMAP sequence set (`1:*`, `2,5,7:9`) that exist in a folder of `count`
+ * messages, in ascending order (UIDs equal sequence numbers on these servers). */
+export function sequenceSet(set: string, count: number): number[] {
+  const numbers = new Set<number>();
+  for (const part of set.split(',')) {
+    const [from = '', to = from] = part.split(':');
+    const value = (text: string): number => (text === '*' ? count : Number(text));
+    const [low, high] = [value(from), value(to)].sort((a, b) => a - b) as [number, number];
+    for (let n = Math.max(1, low); n <= Math.min(high, count); n += 1) numbers.add(n);
+  }
+  return [...numbers].sort((a, b) => a - b);
 }

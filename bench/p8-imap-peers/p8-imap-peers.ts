@@ -1,0 +1,160 @@
+// P8 IMAP → IMAP against mbsync: one old IMAP mailbox with folders and flags, copied by Mailbeacon
+// and by mbsync (isync) into their own users of the same private Dovecot, in interleaved rounds so
+// both meet the same disk and cache; then 20 new messages and an incremental run of each with the
+// state the first run left. Correctness is counted, not assumed: messages per folder and flags.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PrivateDovecot } from '../../test/support/private-dovecot.js';
+import { pick, type BenchContext } from '../support/bench-context.js';
+import { benchMessage, mixedSizes } from '../support/corpus.js';
+import { fillMailbox } from '../support/mailbox-filler.js';
+import { mbsyncHome, mbsyncInstalled, runMbsync } from '../support/mbsync.js';
+import { timedMigrate } from '../support/migrate-run.js';
+import { percentile } from '../support/percentile.js';
+import { megabytes, samplePeakUntil } from '../support/process-sampler.js';
+import { verdict, type BenchRow, type BenchSection } from '../support/report.js';
+
+const PASSWORD = 'bench-password';
+/** The old mailbox's folders and the share of its messages in each (Maildir++ names, '.' apart). */
+const FOLDERS: Array<{ folder?: string; share: number }> = [{ share: 0.6 }, { folder: 'Work', share: 0.25 }, { folder: 'Work.Archive', share: 0.15 }];
+const NEW_MESSAGES = 20;
+
+/** Seen for most, flagged for some, answered for a few: what a real mailbox carries. */
+const flagsFor = (index: number): string => `${index % 10 < 7 ? 'S' : ''}${index % 10 === 3 ? 'F' : ''}${index % 17 === 0 ? 'R' : ''}`;
+
+interface Timed { seconds: number; peakRssBytes: number }
+
+/** Every message file of a user, by folder, with its maildir flag letters. */
+function inventory(dovecot: PrivateDovecot, user: string): Map<string, string[]> {
+  const folders = new Map<string, string[]>();
+  for (const { folder } of FOLDERS) {
+    const root = folder ? join(dovecot.mailDir(user), `.${folder}`) : dovecot.mailDir(user);
+    const flags: string[] = [];
+    for (const sub of ['cur', 'new']) {
+      let names: string[] = [];
+      try { names = readdirSync(join(root, sub)); } catch { /* not created */ }
+      for (const name of names) flags.push([...(name.split(':2,')[1] ?? '')].filter((letter) => 'SFR'.includes(letter)).sort().join(''));
+    }
+    folders.set(folder ?? 'INBOX', flags.sort());
+  }
+  return folders;
+}
+
+function sameInventory(a: Map<string, string[]>, b: Map<string, string[]>): boolean {
+  return [...a].every(([folder, flags]) => (b.get(folder) ?? []).join(',') === flags.join(','));
+}
+
+async function timedMbsync(home: string): Promise<Timed> {
+  const started = process.hrtime.bigint();
+  const run = runMbsync(home);
+  // The sampler reads mbsync's own /proc entry; its pid is found by the config path it runs with.
+  const pid = await new Promise<number | undefined>((resolve) => setTimeout(() => resolve(findPid(home)), 5));
+  const peak = pid ? await samplePeakUntil(pid, run) : undefined;
+  await run;
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak?.peakRssBytes ?? 0 };
+}
+
+function findPid(home: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.startsWith('/usr/bin/mbsync') && cmdline.includes(home)) return Number(entry);
+    } catch { /* gone */ }
+  }
+  return undefined;
+}
+
+export async function imapPeersBench(context: BenchContext): Promise<BenchSection> {
+  const count = pick(context, 2000, 60);
+  const rounds = pick(context, 3, 1);
+  const haveMbsync = mbsyncInstalled();
+  const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
+  const targets = Array.from({ length: rounds }, (_, round) => [`mb${round}`, `sync${round}`]).flat();
+  for (const user of ['old', ...targets]) dovecot.setUser(user, PASSWORD);
+  const sizes = mixedSizes(count, 2_000, 200_000, 2027);
+  let bytes = 0;
+  let placed = 0;
+  for (const { folder, share } of FOLDERS) {
+    const n = folder === 'Work.Archive' ? count - placed : Math.round(count * share);
+    const first = placed;
+    bytes += fillMailbox(dovecot, 'old', n, (index) => benchMessage(first + index, sizes[first + index]!), { folder, flagsFor: (index) => flagsFor(first + index), firstIndex: first });
+    placed += n;
+  }
+  await dovecot.start();
+  try {
+    context.progress(`P8: ${count} messages, ${(bytes / 1e6).toFixed(1)} MB in INBOX, Work and Work/Archive`);
+    const ours: Array<Timed & { state: string; user: string }> = [];
+    const theirs: Array<Timed & { home: string; user: string }> = [];
+    for (let round = 0; round < rounds; round += 1) {
+      // Interleaved, and the order alternates: neither tool always meets the warmer cache.
+      const runOurs = async (): Promise<void> => {
+        context.progress(`P8: round ${round + 1}: mailbeacon migrate`);
+        const figures = await timedMigrate(dovecot, { user: 'old', password: PASSWORD }, { user: `mb${round}`, password: PASSWORD }, { source: 'imaps' });
+        ours.push({ ...figures, user: `mb${round}` });
+      };
+      const runTheirs = async (): Promise<void> => {
+        if (!haveMbsync) return;
+        context.progress(`P8: round ${round + 1}: mbsync`);
+        const home = mbsyncHome(dovecot.caFile, { port: dovecot.ports.imaps, user: 'old', password: PASSWORD }, { port: dovecot.ports.imaps, user: `sync${round}`, password: PASSWORD });
+        theirs.push({ ...(await timedMbsync(home)), home, user: `sync${round}` });
+      };
+      if (round % 2 === 0) { await runOurs(); await runTheirs(); } else { await runTheirs(); await runOurs(); }
+    }
+    const expected = inventory(dovecot, 'old');
+    const oursCorrect = ours.every((run) => sameInventory(expected, inventory(dovecot, run.user)));
+    const theirsCorrect = theirs.every((run) => sameInventory(expected, inventory(dovecot, run.user)));
+
+    // The incremental case: 20 new messages in INBOX, then each tool again with its first state.
+    fillMailbox(dovecot, 'old', NEW_MESSAGES, (index) => benchMessage(count + index, 3_000), { firstIndex: count, seen: false });
+    context.progress('P8: incremental runs');
+    const incremental = await timedMigrate(dovecot, { user: 'old', password: PASSWORD }, { user: ours[0]!.user, password: PASSWORD }, { source: 'imaps', state: ours[0]!.state });
+    const incrementalTheirs = haveMbsync ? await timedMbsync(theirs[0]!.home) : undefined;
+    const afterIncrement = inventory(dovecot, 'old');
+    const incrementalCorrect = sameInventory(afterIncrement, inventory(dovecot, ours[0]!.user));
+
+    const ourTime = percentile(ours.map((run) => run.seconds), 50);
+    const theirTime = haveMbsync ? percentile(theirs.map((run) => run.seconds), 50) : undefined;
+    const mb = bytes / 1e6;
+    const ratio = theirTime ? ourTime / theirTime : undefined;
+    const rows: BenchRow[] = [
+      {
+        measure: `${count} messages, ${mb.toFixed(0)} MB, 3 folders with flags, IMAP (TLS) → IMAP (TLS), median of ${rounds}`,
+        mailbeacon: `${ourTime.toFixed(2)} s · ${(count / ourTime).toFixed(0)} msg/s · peak ${megabytes(Math.max(...ours.map((run) => run.peakRssBytes)))}`,
+        others: theirTime ? `mbsync ${theirTime.toFixed(2)} s · ${(count / theirTime).toFixed(0)} msg/s · peak ${megabytes(Math.max(...theirs.map((run) => run.peakRssBytes)))}` : 'mbsync not installed',
+        goal: 'no slower than mbsync',
+        verdict: ratio === undefined ? 'info' : verdict(ratio <= 1),
+        meaning: ratio === undefined ? 'mbsync was not installed: no comparison.'
+          : ratio <= 1 ? `Mailbeacon takes ${(ratio * 100).toFixed(0)} % of mbsync's time while staying byte-exact (mbsync adds an X-TUID header to every message) and journalling every message so a crash loses or duplicates nothing.`
+            : `Missed by ${ratio.toFixed(2)}×: see "Why" below the table.`,
+      },
+      {
+        measure: 'every message in its folder with its flags',
+        mailbeacon: oursCorrect ? `${count} of ${count}, flags equal` : 'differs',
+        others: haveMbsync ? (theirsCorrect ? `mbsync ${count} of ${count}, flags equal` : 'mbsync differs') : '',
+        goal: 'exact',
+        verdict: verdict(oursCorrect),
+        meaning: 'Compared as maildir files per folder and their flag letters (Seen, Flagged, Answered) against the old mailbox.',
+      },
+      {
+        measure: `incremental run after ${NEW_MESSAGES} new messages`,
+        mailbeacon: `${incremental.seconds.toFixed(2)} s (${incremental.copied} copied${incrementalCorrect ? '' : ', mailbox differs'})`,
+        others: incrementalTheirs ? `mbsync ${incrementalTheirs.seconds.toFixed(2)} s` : '',
+        goal: '≤ 0.3 s',
+        verdict: verdict(incremental.seconds <= 0.3 && incrementalCorrect && incremental.copied === NEW_MESSAGES),
+        meaning: incremental.seconds <= 0.3 ? 'A catch-up costs little more than starting the program and signing in to both servers.'
+          : `Missed by ${(incremental.seconds / 0.3).toFixed(1)}×: see "Why" below the table.`,
+      },
+    ];
+    return {
+      id: 'P8',
+      title: 'IMAP → IMAP against mbsync',
+      method: `${count} messages of 2–200 kB (${mb.toFixed(0)} MB) in INBOX, Work and Work/Archive of an old IMAP mailbox (70 % \\Seen, 10 % \\Flagged, 6 % \\Answered) on a private Dovecot; `
+        + `\`mailbeacon migrate --from imaps://… --to imaps://…\` and \`mbsync\` (isync 1.4, \`Sync Pull\`, \`Create Near\`, \`CopyArrivalDate yes\`, TLS verified) each copy it into their own user of the same Dovecot, ${rounds} interleaved rounds, wall-clock time of each whole command and its peak RSS. `
+        + `Then ${NEW_MESSAGES} new messages arrive and each runs again with the state of its first run.`,
+      rows,
+    };
+  } finally {
+    await dovecot.dispose();
+  }
+}
