@@ -1,4 +1,4 @@
-// Crash safety: a 1,000-message migration killed with SIGKILL at random moments (at least ten times
+// Crash safety: a 2,000-message migration killed with SIGKILL at random moments (at least ten times
 // while it is copying), resumed each time: in the end the target holds exactly the source's
 // messages — none lost, none duplicated (twins and messages without Message-ID included).
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { readMailbox, sha256 } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { seeded } from '../support/seeded-random.js';
 
-const COUNT = 1000;
+const COUNT = 2000;
 
 function mailboxOf(random: () => number): Buffer[] {
   const out: Buffer[] = [];
@@ -47,11 +47,13 @@ describe('migration survives SIGKILL', () => {
     for (let run = 0; run < 60 && kills < 10; run += 1) {
       const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let copying = false;
-      child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('"event":"progress"')) copying = true; });
+      // Copying: a progress event past the first message (the first says 0 done, before any APPEND).
+      child.stdout.on('data', (data: Buffer) => { if (/"event":"progress","done":[1-9]/.test(data.toString())) copying = true; });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      // Wait until it is copying, then a random while (journal writes, APPENDs, both mid-flight).
-      for (let waited = 0; !copying && child.exitCode === null && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(random() * 500)));
+      // Wait until it is copying, then a random while (journal writes, APPENDs, both mid-flight:
+      // a batch of up to 32 messages is in flight at most moments, so most kills land inside one).
+      for (let waited = 0; !copying && child.exitCode === null && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 10 + Math.floor(random() * 200)));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         kills += 1;
