@@ -3,6 +3,7 @@ import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapMailboxes } from '../protocols/imap/imap-mailboxes.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
+import type { FolderMark, MigrationJournal } from './journal.js';
 import type { SourceSession } from './migration-engine.js';
 import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 
@@ -35,6 +36,32 @@ export class ImapSource implements SourceSession {
       }
     }
     return messages;
+  }
+
+  /**
+   * Like `list`, but a folder an earlier run processed (its mark in the journal) is asked only for
+   * what is new since (UIDs from its UIDNEXT on), what changed since (CONDSTORE), and what that run
+   * left unfinished: a catch-up of a large mailbox costs what changed, not what is there. A folder
+   * whose server keeps no mod-sequences, or whose UIDVALIDITY changed, is listed whole. The marks
+   * for the next run are in `marks` afterwards, to be written once this run has processed them.
+   */
+  async listSince(journal: Pick<MigrationJournal, 'folderMark' | 'unfinishedUids'>): Promise<{ messages: SourceMessage[]; marks: Array<FolderMark & { path: string }>; resumed: Set<string> }> {
+    this.folders = (await this.mailboxes.folders())
+      .filter((folder) => folder.selectable)
+      .map(({ path, delimiter, specialUse }) => ({ path, delimiter, specialUse }));
+    const messages: SourceMessage[] = [];
+    const marks: Array<FolderMark & { path: string }> = [];
+    const resumed = new Set<string>();
+    for (const folder of this.folders) {
+      const mark = journal.folderMark(folder.path) ?? { uidValidity: '', uidNext: 1 };
+      const listed = await this.mailboxes.messagesSince(folder.path, mark, mark.uidValidity ? journal.unfinishedUids(folder.path, mark.uidValidity) : []);
+      if (!listed.complete) resumed.add(folder.path);
+      if (listed.uidNext !== undefined) marks.push({ path: folder.path, uidValidity: listed.uidValidity, uidNext: listed.uidNext, modseq: listed.modseq });
+      for (const message of listed.messages) {
+        messages.push({ key: `imap:${folder.path}:${listed.uidValidity}:${message.uid}`, folder: folder.path, ...message });
+      }
+    }
+    return { messages, marks, resumed };
   }
 
   folderInfo(path: string): FolderInfo {

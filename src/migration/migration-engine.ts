@@ -15,7 +15,7 @@ import { mapFolder, type FolderInfo } from './folder-mapping.js';
 import type { ContentIndex, CopyProbe, ImapTarget } from './imap-target.js';
 import type { AppendItem } from '../protocols/imap/streaming-append.js';
 import { AppendRefused, contentKey } from './imap-target.js';
-import type { MigrationJournal } from './journal.js';
+import type { FolderMark, MigrationJournal } from './journal.js';
 import { deliveryDate, headerHash, messageId } from './message-facts.js';
 import { SourceMessageUnavailable, type FailedMessage, type MigrationOptions, type MigrationProgress, type MigrationReport, type SourceMessage } from './migration-types.js';
 
@@ -23,6 +23,9 @@ export interface SourceSession {
   readonly kind: 'pop3' | 'imap';
   list(): Promise<SourceMessage[]>;
   read(message: SourceMessage, prefix: Buffer): Promise<Buffer>;
+  /** IMAP: only what is new, changed or unfinished since the journal's folder marks (see
+   * ImapSource.listSince); `resumed` folders were not listed whole. */
+  listSince?(journal: MigrationJournal): Promise<{ messages: SourceMessage[]; marks: Array<FolderMark & { path: string }>; resumed: Set<string> }>;
   /** Reads these messages ahead in as few commands as it can, for `read` to hand out (the next
    * batch's); optional: a source without it reads each message when asked. */
   readAhead?(messages: SourceMessage[]): Promise<void>;
@@ -96,7 +99,17 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   let targetOpening = options.dryRun ? undefined : deps.openTarget();
   targetOpening?.catch(() => undefined); // met below, or closed in `finally`
   try {
-    let plan = planMigration(await source.list(), journal);
+    // A real run lists incrementally where it can; a dry run lists everything, to say it all.
+    const listing = source.listSince && !options.dryRun
+      ? await source.listSince(journal)
+      : { messages: await source.list(), marks: [], resumed: new Set<string>() };
+    let plan = planMigration(listing.messages, journal);
+    // Messages of resumed folders done in an earlier run were not listed: still "already there".
+    const unlisted = [...listing.resumed].reduce((sum, folder) => {
+      const mark = journal.folderMark(folder);
+      return sum + (mark ? journal.doneCount(folder, mark.uidValidity) : 0);
+    }, 0) - plan.messages.filter((message) => listing.resumed.has(message.folder) && journal.isDone(message.key)).length;
+    plan = { ...plan, alreadyDone: plan.alreadyDone + Math.max(0, unlisted) };
     if (options.dryRun) {
       return {
         plan, copied: 0, skipped: plan.alreadyDone, alreadyThere: 0, flagsUpdated: 0, failed: 0, failures: [], vanished: 0,
@@ -116,7 +129,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     // Source folders this journal has copied from: their target folders' other messages are not
     // ours to match. Any other target folder that holds mail is indexed once, so a lost --state (or
     // mail another tool copied) is recognised instead of copied twice.
-    const journaled = new Set(plan.messages.filter((message) => journal.isDone(message.key)).map((message) => message.folder));
+    const journaled = new Set([...listing.resumed, ...plan.messages.filter((message) => journal.isDone(message.key)).map((message) => message.folder)]);
     const indexes = new Map<string, Promise<ContentIndex>>();
     const claimedThisRun = new Set<string>();
     const unjournaledCopy: UnjournaledLookup = async (message, folder, content, prefix) => {
@@ -285,6 +298,8 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       }
     }
     const flagsUpdated = source.kind === 'imap' ? await carryFlagChanges(plan.messages, source, target, journal) : 0;
+    // Every listed message has its record now: the next run starts where this listing ended.
+    journal.markFolders(listing.marks);
     return {
       plan, copied, skipped, alreadyThere, flagsUpdated, failed: failures.length, failures, vanished, unstableIdentities: source.unstableIdentities ?? 0,
       state: failures.length === 0 ? 'complete' : 'failing',

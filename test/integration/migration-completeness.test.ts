@@ -1,7 +1,8 @@
 // What a catch-up must carry and what a lost journal must not cause, against the private Dovecot
 // through the built CLI: flag changes made on the old mailbox after the first pass arrive on the
 // next run; a run with a fresh --state into a target that already holds the mail copies nothing
-// twice (IMAP by size + header hash, POP3 by the X-UIDL trace), twins included.
+// twice (IMAP by size + header hash, POP3 by the X-UIDL trace), twins included; a catch-up of a large
+// IMAP mailbox reads what changed since (UIDNEXT, CONDSTORE), not the whole listing again.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.js';
 import { readMailbox } from '../support/mailbox-reader.js';
+import { FaultProxy } from '../support/fault-proxy.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 
 const env = { FROM_PW: 'old-secret', TO_PW: 'new-secret' };
@@ -21,7 +23,9 @@ describe('migration completeness', () => {
 
   beforeAll(async () => {
     for (const user of ['old-imap', 'old-pop']) dovecot.setUser(user, 'old-secret');
-    for (const user of ['new-imap', 'new-pop']) dovecot.setUser(user, 'new-secret');
+    for (const user of ['new-imap', 'new-pop', 'new-big']) dovecot.setUser(user, 'new-secret');
+    dovecot.setUser('old-big', 'old-secret');
+    for (let n = 1; n <= 3_000; n += 1) dovecot.deliver('old-big', message(1000 + n), { seen: true });
     for (let n = 1; n <= 6; n += 1) dovecot.deliver('old-imap', message(n), { seen: n % 2 === 0 });
     dovecot.deliver('old-imap', twin);
     dovecot.deliver('old-imap', twin);
@@ -84,6 +88,39 @@ describe('migration completeness', () => {
     const again = await migrate(imapFrom(), imapTo(), stateDir);
     expect(again.events.at(-1)).toMatchObject({ copied: 0, flagsUpdated: 0 });
   }, 60_000);
+
+  it('a catch-up of 3,000 messages reads what is new or changed, not the listing again', async () => {
+    const proxy = await new FaultProxy(dovecot.ports.imap).start();
+    try {
+      const from = `imap://old-big@127.0.0.1:${proxy.port}?plaintext=1`;
+      const stateDir = state();
+      const first = await migrate(from, `imaps://new-big@127.0.0.1:${dovecot.ports.imaps}`, stateDir);
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.events.at(-1)).toMatchObject({ copied: 3_000, failed: 0 });
+      // What a listing of the whole folder costs to read (a dry run lists everything).
+      proxy.bytesFromServer = 0;
+      const dry = await migrate(from, `imaps://new-big@127.0.0.1:${dovecot.ports.imaps}`, stateDir + '-dry');
+      expect(dry.status, dry.stderr).toBe(0);
+      const fullListing = proxy.bytesFromServer;
+      expect(fullListing).toBeGreaterThan(150_000);
+
+      // Meanwhile on the old server: two new messages, one flagged.
+      dovecot.deliver('old-big', message(9001));
+      dovecot.deliver('old-big', message(9002));
+      await withMailbox('old-big', 'old-secret', async (client) => { await client.messageFlagsAdd({ header: { subject: 'message 1500' } }, ['\\Flagged']); });
+      proxy.bytesFromServer = 0;
+      const catchUp = await migrate(from, `imaps://new-big@127.0.0.1:${dovecot.ports.imaps}`, stateDir);
+      expect(catchUp.status, catchUp.stderr).toBe(0);
+      expect(catchUp.events.at(-1)).toMatchObject({ copied: 2, skipped: 3_000, flagsUpdated: 1, failed: 0 });
+      // The two new messages and one changed flag, not 3,000 listing lines: a twentieth at most.
+      expect(proxy.bytesFromServer).toBeLessThan(fullListing / 20);
+      const copies = await readMailbox(dovecot.ports.imaps, 'new-big', 'new-secret', dovecot.caFile);
+      expect(copies).toHaveLength(3_002);
+      expect(copies.filter((copy) => copy.flags.includes('\\Flagged'))).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  }, 120_000);
 
   it('a fresh --state into a target that already holds the mail copies nothing twice (twins stay two)', async () => {
     const before = await readMailbox(dovecot.ports.imaps, 'new-imap', 'new-secret', dovecot.caFile);

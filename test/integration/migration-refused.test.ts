@@ -16,6 +16,7 @@ describe('migration with a message the target refuses', () => {
   beforeAll(async () => {
     dovecot.setUser('old', 'pw');
     dovecot.setUser('new', 'pw');
+    dovecot.setUser('new-from-imap', 'pw');
     dovecot.deliver('old', 'From: a@example.com\r\nSubject: small one\r\n\r\nhello\r\n');
     dovecot.deliver('old', Buffer.concat([Buffer.from('From: b@example.com\r\nSubject: too big\r\n\r\n'), Buffer.alloc(2_000_000, 'A'), Buffer.from('\r\n')]));
     dovecot.deliver('old', 'From: c@example.com\r\nSubject: small two\r\n\r\nhello again\r\n');
@@ -37,5 +38,16 @@ describe('migration with a message the target refuses', () => {
     expect(human.status).toBe(6);
     expect(human.stdout).toMatch(/copied 0, already there 2, failed 1/);
     expect(human.stdout).toMatch(/not copied: INBOX pop3:\S+ \(2000\d+ bytes\): /);
+  });
+
+  it('from IMAP: the refused one is listed again on the next run (its folder is otherwise read from where the last run ended)', async () => {
+    const args = ['migrate', '--from', `imaps://old@127.0.0.1:${dovecot.ports.imaps}`, '--to', `imaps://new-from-imap@127.0.0.1:${dovecot.ports.imaps}`,
+      '--ca', dovecot.caFile, '--state', stateDir, '--json'];
+    const first = await runCli(args, { env: { MAILBEACON_PASSWORD: 'pw' } });
+    expect(first.status).toBe(6);
+    expect(first.events.at(-1)).toMatchObject({ copied: 2, failed: 1, state: 'failing' });
+    const again = await runCli(args, { env: { MAILBEACON_PASSWORD: 'pw' } });
+    expect(again.status).toBe(6);
+    expect(again.events.at(-1)).toMatchObject({ copied: 0, skipped: 2, failed: 1, state: 'failing' });
   });
 });

@@ -19,6 +19,8 @@ export class FaultProxy {
   faultyConnections = Infinity;
   port = 0;
   connections = 0;
+  /** Bytes the server sent through the proxy, over all connections (what a client had to read). */
+  bytesFromServer = 0;
 
   /** Where new connections go; a test may point it elsewhere (another server, another certificate). */
   constructor(public targetPort: number) {}
@@ -55,6 +57,7 @@ export class FaultProxy {
     let forwarded = 0;
     let stalled = false;
     upstream.on('data', (data: Buffer) => {
+      this.bytesFromServer += data.length;
       if (stalled) return;
       if (fault.kind === 'delay-chunks') {
         upstream.pause();

@@ -77,6 +77,53 @@ export class ImapMailboxes {
     }
   }
 
+  /**
+   * A folder's messages that are new or changed since an earlier listing: UIDs from `since.uidNext`
+   * on, messages whose flags changed after `since.modseq` (RFC 7162 CONDSTORE), and the UIDs in
+   * `also` — each with its UID, size, flags and INTERNALDATE. `complete` is true when this is the
+   * whole folder instead (the UIDVALIDITY changed, or the server keeps no mod-sequences).
+   * `uidNext` and `modseq` are the folder's as it was opened: the next listing starts there.
+   */
+  async messagesSince(path: string, since: { uidValidity: string; uidNext: number; modseq?: string | undefined }, also: number[]): Promise<{
+    uidValidity: string; uidNext: number | undefined; modseq: string | undefined; complete: boolean; messages: MessageListing[];
+  }> {
+    try {
+      const mailbox = await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
+      this.selected = path;
+      const uidValidity = String(mailbox.uidValidity);
+      const uidNext = typeof mailbox.uidNext === 'number' && mailbox.uidNext > 0 ? mailbox.uidNext : undefined;
+      const modseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? String(mailbox.highestModseq) : undefined;
+      const incremental = uidValidity === since.uidValidity && uidNext !== undefined && modseq !== undefined && since.modseq !== undefined;
+      const byUid = new Map<number, MessageListing>();
+      const collect = async (range: string, options: { uid: true; changedSince?: bigint }, keep: (uid: number) => boolean = () => true): Promise<void> => {
+        for await (const message of this.client.fetch(range, { uid: true, size: true, flags: true, internalDate: true }, options)) {
+          if (!keep(message.uid)) continue;
+          byUid.set(message.uid, {
+            uid: message.uid, size: message.size ?? 0,
+            flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
+            ...(message.internalDate ? { internalDate: new Date(message.internalDate) } : {}),
+          });
+        }
+      };
+      if (!incremental) {
+        if (mailbox.exists > 0) await collect('1:*', { uid: true });
+        return { uidValidity, uidNext, modseq, complete: true, messages: [...byUid.values()] };
+      }
+      if (mailbox.exists > 0) {
+        // "n:*" always includes the highest UID, even one below n: only UIDs from n on are new.
+        if (uidNext > since.uidNext) await collect(`${since.uidNext}:*`, { uid: true }, (uid) => uid >= since.uidNext);
+        if (since.uidNext > 1 && modseq !== since.modseq) {
+          await collect(`1:${since.uidNext - 1}`, { uid: true, changedSince: BigInt(since.modseq!) });
+        }
+        const missing = also.filter((uid) => !byUid.has(uid));
+        if (missing.length > 0) await collect(uidSet(missing), { uid: true });
+      }
+      return { uidValidity, uidNext, modseq, complete: false, messages: [...byUid.values()] };
+    } catch (error) {
+      throw this.session.failure(error);
+    }
+  }
+
   /** One message's bytes, or undefined when it is no longer there. More than `ceiling` bytes ends
    * the session as a `protocol` failure. */
   async messageSource(path: string, uid: number, ceiling: number): Promise<Buffer | undefined> {
@@ -256,4 +303,17 @@ export class ImapMailboxes {
   private ended(): CheckFailure | undefined {
     return this.session.usable ? undefined : new CheckFailure('closed-by-server', 'the server ended the session', { afterLogin: true });
   }
+}
+
+/** UIDs as a compact IMAP sequence set: runs become ranges (`3:7,9`). */
+export function uidSet(uids: number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let start = 0; start < sorted.length;) {
+    let end = start;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end += 1;
+    parts.push(end === start ? String(sorted[start]) : `${sorted[start]}:${sorted[end]}`);
+    start = end + 1;
+  }
+  return parts.join(',');
 }
