@@ -1,5 +1,5 @@
 // The benchmarks in quick mode, so CI proves they still run end to end (real Dovecot, fetchmail,
-// keychain, the built CLI). Figures are not judged here (benchmarks print numbers, tests never
+// mbsync, keychain, the built CLI). Figures are not judged here (benchmarks print numbers, tests never
 // time anything); what must hold whatever the speed is: every benchmark reports, every row has a
 // figure, and the correctness rows (nothing lost, probes pushed, deterministic models) are met.
 import { spawn } from 'node:child_process';
@@ -29,14 +29,14 @@ const rowOf = (section: BenchSection, measure: RegExp) => {
 };
 
 describe('npm run bench -- --quick', () => {
-  it('runs P1–P7 and writes a report whose correctness rows hold', async () => {
+  it('runs P1–P8 and writes a report whose correctness rows hold', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'mailbeacon-bench-')), 'BENCHMARKS.md');
     const { code, output } = await runQuickBench(out);
     expect(code, output).toBe(0);
     const report = JSON.parse(readFileSync(out.replace(/\.md$/, '.json'), 'utf8')) as { mode: string; sections: BenchSection[] };
     expect(report.mode).toBe('quick');
     const byId = new Map(report.sections.map((section) => [section.id, section]));
-    expect([...byId.keys()]).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
+    expect([...byId.keys()]).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8']);
     for (const section of report.sections) {
       expect(section.rows.length, section.id).toBeGreaterThan(0);
       for (const row of section.rows) {
@@ -52,6 +52,9 @@ describe('npm run bench -- --quick', () => {
     expect(rowOf(byId.get('P5')!, /nothing lost/).verdict).toBe('met');
     expect(rowOf(byId.get('P6')!, /^copied/).verdict).toBe('met');
     expect(rowOf(byId.get('P7')!, /address → confirmed account, autoconfig/).mailbeacon).toMatch(/ms$/);
+    // IMAP → IMAP: every message in its folder with its flags, and the catch-up copies the new ones.
+    expect(rowOf(byId.get('P8')!, /every message in its folder/).verdict).toBe('met');
+    expect(rowOf(byId.get('P8')!, /^incremental/).mailbeacon).toMatch(/\(20 copied\)$/);
     const markdown = readFileSync(out, 'utf8');
     expect(markdown).toMatch(/Machine: \d+ CPU \(`nproc`\)/);
     for (const id of byId.keys()) expect(markdown).toContain(`## ${id} — `);
