@@ -55,6 +55,7 @@ async function run(): Promise<void> {
     secrets: new KeytarSecretStore(),
     logger,
     registerSecret: (secret) => secrets.add(secret),
+    redact: (text) => secrets.redact(text),
     now: Date.now,
     random: Math.random,
     timers: { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },

@@ -6,7 +6,7 @@ import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../acco
 import type {
   AccountInput, AccountView, AppSettings, CheckNowResult, DiscoveryResult, MigrationPlanView, ResponseOf, MigrationSourceInput, MigrationView, Pending, PushChannel, PushOf, TestResult,
 } from '../ipc/contract.js';
-import type { Logger } from '../log/redacting-logger.js';
+import { SecretRegistry, type Logger } from '../log/redacting-logger.js';
 import type { TrayState } from '../login-control/login-control.js';
 import type { CertificateInfo } from '../protocols/certificate.js';
 import type { Timers } from '../protocols/deadline.js';
@@ -14,6 +14,7 @@ import type { DetectionState } from '../protocols/mail-session.js';
 import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store.js';
 import type { SavedAccount, SettingsStore } from '../settings/settings-store.js';
 import { CheckFailure } from '../protocols/check-failure.js';
+import { AccountHistory, historyPath } from '../watch/account-history.js';
 import { AccountRuntime } from '../watch/account-runtime.js';
 import { CheckRunner } from '../watch/check-runner.js';
 import type { WatchEvent } from '../watch/watch-events.js';
@@ -42,6 +43,9 @@ export interface AppCoreDeps {
   logger: Logger;
   /** Registers a secret for log redaction the moment it is in memory. */
   registerSecret: (secret: string) => void;
+  /** The log's redaction, for what the app keeps besides the log (an account's history); by
+   * default the secrets this core registered. */
+  redact?: ((text: string) => string) | undefined;
   notify: (notification: AppNotification) => void;
   push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
   onTray: (summary: TraySummary) => void;
@@ -90,6 +94,9 @@ export class AppCore {
   readonly migrations: MigrationManager;
 
   private readonly resolver: NameResolver;
+
+  /** Secrets this core has registered, for `redact` when the shell gave none. */
+  private readonly seenSecrets = new SecretRegistry();
 
   constructor(private readonly deps: AppCoreDeps) {
     this.resolver = deps.network?.resolver ?? nameResolver();
@@ -169,7 +176,7 @@ export class AppCore {
     const endpoint = endpointOf(input);
     const url = formatAccountUrl(endpoint);
     if (this.accounts.has(url)) throw new AppCoreError(`${input.user} on ${input.host} is already set up`);
-    this.deps.registerSecret(input.password);
+    this.registerSecret(input.password);
     await this.deps.secrets.setPassword(url, input.password);
     const saved: SavedAccount = { url, intervalSeconds: Math.round(input.intervalMinutes * 60), ...(input.webmailUrl ? { webmailUrl: input.webmailUrl } : {}) };
     this.deps.store.saveAccount(saved);
@@ -205,7 +212,7 @@ export class AppCore {
   /** One attempt with what the form holds; saves nothing. */
   async testConnection(input: AccountInput): Promise<TestResult> {
     const endpoint = endpointOf(input);
-    this.deps.registerSecret(input.password);
+    this.registerSecret(input.password);
     let state: DetectionState | undefined;
     const runner = new CheckRunner({
       endpoint, logger: this.deps.logger, getPassword: async () => input.password,
@@ -259,7 +266,7 @@ export class AppCore {
   /** New credentials replace the saved ones and are tried at once. */
   async submitCredentials(url: string, password: string): Promise<void> {
     const runtime = this.runtime(url);
-    this.deps.registerSecret(password);
+    this.registerSecret(password);
     await this.deps.secrets.setPassword(url, password);
     this.pendingCredentials.delete(url);
     runtime.account.credentialsReplaced();
@@ -324,6 +331,15 @@ export class AppCore {
     return this.accounts.get(url)?.saved.webmailUrl;
   }
 
+  private registerSecret(secret: string): void {
+    this.seenSecrets.add(secret);
+    this.deps.registerSecret(secret);
+  }
+
+  private redact(text: string): string {
+    return this.deps.redact ? this.deps.redact(text) : this.seenSecrets.redact(text);
+  }
+
   private startAccount(saved: SavedAccount, signedIn?: OAuthTokens): Runtime {
     const endpoint = parseAccountUrl(saved.url);
     const { store } = this.deps;
@@ -342,7 +358,7 @@ export class AppCore {
           throw error;
         });
         if (password === undefined) throw new CheckFailure('credentials-missing', 'there is no saved password for this account in the keychain');
-        this.deps.registerSecret(password);
+        this.registerSecret(password);
         return password;
       },
       logger: this.deps.logger,
@@ -353,6 +369,7 @@ export class AppCore {
       random: this.deps.random,
       timers: this.deps.timers,
       idle: true,
+      history: new AccountHistory(historyPath(store.directory, saved.url), (text) => this.redact(text)),
       onEvent: (event) => this.onWatchEvent(runtime, event),
     });
     const runtime: Runtime = {

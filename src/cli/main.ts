@@ -24,6 +24,7 @@ export const USAGE = `usage:
   mailbeacon accounts list [--state DIR] [--json]
   mailbeacon accounts remove URL [--state DIR]
   mailbeacon trust URL [--fingerprint sha256:HEX] [--state DIR] [--json]
+  mailbeacon log URL [--state DIR] [--json]
   mailbeacon migrate --from URL --to URL [--ca FILE] [--from-password-env NAME] [--to-password-env NAME]
                      [--state DIR] [--dry-run] [--json]
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
@@ -68,6 +69,7 @@ const ALLOWED: Record<string, OptionName[]> = {
   reauth: ['state', 'json'],
   discover: ['ca', 'state', 'json'],
   trust: ['fingerprint', 'state', 'json'],
+  log: ['state', 'json'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
   migrate: ['from', 'to', 'ca', 'from-password-env', 'to-password-env', 'state', 'dry-run', 'json'],
@@ -91,7 +93,7 @@ function parseBackoffBase(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover', 'reauth'];
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover', 'reauth', 'log'];
 
 /** The known command nearest to what was typed (at most two edits away), for "did you mean". */
 export function nearestCommand(typed: string): string | undefined {
@@ -200,6 +202,7 @@ export async function runCli(argv: string[], environment: Environment, write: (l
       ispdbUrl: common.url.includes('://') ? undefined : settingsIspdbUrl(values.state), oauth: values.oauth,
     }, environment, write);
     case 'reauth': return (await import('./commands/oauth-commands.js')).reauthCommand({ url: common.url, stateDir: values.state, json: values.json }, environment, write);
+    case 'log': return (await import('./commands/log.js')).logCommand({ url: common.url, stateDir: values.state, json: values.json }, write);
     case 'trust': return (await import('./commands/trust.js')).trustCommand({ url: common.url, fingerprint: values.fingerprint, stateDir: values.state, json: values.json }, environment, write, confirmOnTerminal);
     case 'accounts list': return (await import('./commands/accounts.js')).accountsList({ stateDir: values.state, json: values.json }, write);
     default: return (await import('./commands/accounts.js')).accountsRemove(common, environment, write);

@@ -42,6 +42,11 @@ const REASONS = {
   internal: 'internal error',
 } as const satisfies Record<FailureReason, string>;
 
+/** A failure class in words (the log, the one-line summary). */
+export function reasonInWords(reason: FailureReason): string {
+  return REASONS[reason];
+}
+
 /** How a command speaks: a one-shot `check` announces no next try it will not make, and each
  * command says what the user can do when the password is refused. */
 export interface HumanStyle {

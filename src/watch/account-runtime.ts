@@ -8,6 +8,7 @@ import type { Logger } from '../log/redacting-logger.js';
 import type { LoginControlMemory } from '../login-control/login-control.js';
 import type { Timers } from '../protocols/deadline.js';
 import type { DetectionState } from '../protocols/mail-session.js';
+import type { AccountHistory } from './account-history.js';
 import { AccountWatcher } from './account-watcher.js';
 import { CheckRunner } from './check-runner.js';
 import type { WatchEvent } from './watch-events.js';
@@ -40,6 +41,8 @@ export interface AccountRuntimeOptions {
   /** Keep IMAP sessions idling for pushed mail (watchers); off for one-shot checks. */
   idle: boolean;
   onEvent: (event: WatchEvent) => void;
+  /** Where each attempt's outcome is kept for `mailbeacon log` and the window's details. */
+  history?: AccountHistory | undefined;
 }
 
 export class AccountRuntime {
@@ -72,7 +75,10 @@ export class AccountRuntime {
       random: options.random,
       timers: options.timers,
       attempt: () => this.runner.attempt(),
-      onEvent: options.onEvent,
+      onEvent: (event) => {
+        options.history?.record(event);
+        options.onEvent(event);
+      },
       onMemory: (loginControl) => store.updateAccountState(url, { loginControl }),
     });
   }

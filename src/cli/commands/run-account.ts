@@ -2,6 +2,7 @@
 // app runs), with the context's store, pins and logger, printing each event.
 import { DEFAULT_INTERVAL_MS } from '../../login-control/login-control.js';
 import type { Timers } from '../../protocols/deadline.js';
+import { AccountHistory, historyPath } from '../../watch/account-history.js';
 import { AccountRuntime } from '../../watch/account-runtime.js';
 import type { WatchEvent } from '../../watch/watch-events.js';
 import type { AccountContext, Environment } from '../account-context.js';
@@ -56,6 +57,7 @@ export function presentAccount(options: RunAccountOptions): AccountRuntime {
     random: Math.random,
     timers: options.timers,
     idle: options.idle,
+    history: new AccountHistory(historyPath(context.store.directory, context.url), (text) => context.registry.redact(text)),
     onEvent: (event) => {
       if (options.json) options.write(jsonLine(context.url, event));
       else for (const line of humanLines(context.url, event, options.human)) options.write(line);

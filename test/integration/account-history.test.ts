@@ -1,0 +1,61 @@
+// An account's history through the CLI against a private Dovecot: `check` records each attempt
+// (a refused login with the server's words, counted; a good check), `mailbeacon log` prints it in
+// words and as JSON, and neither the history file nor the output holds the password.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli-process.js';
+import { PrivateDovecot } from '../support/private-dovecot.js';
+import { filesUnder } from '../support/files.js';
+
+const PASSWORD = 'right horse 电池 staple';
+
+describe('an account\'s history', () => {
+  const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
+  const stateDir = mkdtempSync(join(tmpdir(), 'mailbeacon-history-'));
+  beforeAll(async () => {
+    dovecot.setUser('hilda', PASSWORD);
+    dovecot.deliver('hilda', 'From: a@b.test\r\nSubject: hello\r\n\r\nbody\r\n');
+    await dovecot.start();
+  });
+  afterAll(() => dovecot.dispose());
+
+  it('check records each attempt; `log` says what happened and why it waits; no password anywhere', async () => {
+    const url = `imaps://hilda@127.0.0.1:${dovecot.ports.imaps}`;
+    const check = (password: string, extra: string[] = []) => runCli(['check', url, '--ca', dovecot.caFile, '--state', stateDir, '--password-stdin', ...extra], { stdin: `${password}\n` });
+    expect((await check('wrong-password-xyz')).status).toBe(3);
+    expect((await check(PASSWORD, ['--force'])).status).toBe(0);
+
+    const json = await runCli(['log', url, '--state', stateDir, '--json']);
+    expect(json.status, json.stderr).toBe(0);
+    const entries = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({ account: url, outcome: 'login-failed', reason: 'rejected', failedLoginCounted: true, consecutiveFailures: 1, serverSaid: expect.stringMatching(/Authentication failed/) }),
+      expect.objectContaining({ account: url, outcome: 'credentials-needed' }),
+      expect.objectContaining({ account: url, outcome: 'checked', messages: 1 }),
+    ]);
+    expect(Number(entries[0]!.nextCheckMs)).toBeGreaterThanOrEqual(2 * 600_000);
+
+    const human = await runCli(['log', url, '--state', stateDir]);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/ {2}the server refused the password \(.*Authentication failed.*\); 1 failed login in a row — next try at \d\d:\d\d to avoid a lockout\n/);
+    expect(human.stdout).toMatch(/ {2}checked: 1 message, 1 unseen, 1 new\n/);
+    expect(human.stdout).toMatch(/\(3 attempts; the last \d+ s ago\)\n$/);
+
+    for (const file of filesUnder(stateDir)) expect(readFileSync(file, 'utf8'), file).not.toContain('wrong-password-xyz');
+    expect(json.stdout + human.stdout).not.toContain('wrong-password-xyz');
+  });
+
+  it('an account with no attempts yet, and nonsense, get our words', async () => {
+    const none = await runCli(['log', 'imaps://nobody@127.0.0.1:993', '--state', stateDir]);
+    expect(none.status).toBe(0);
+    expect(none.stdout).toBe('imaps://nobody@127.0.0.1:993: no attempts recorded yet\n');
+    const bad = await runCli(['log', 'ftp://x', '--state', stateDir]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^mailbeacon: /);
+    const extra = await runCli(['log', 'imaps://a@b.test', '--password-stdin']);
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toMatch(/--password-stdin does not apply to "log"/);
+  });
+});
