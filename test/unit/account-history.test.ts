@@ -47,8 +47,8 @@ describe('account history', () => {
     secrets.add('hunter2-secret');
     const { file, history: kept } = history(secrets);
     kept.record(refused(`[AUTHENTICATIONFAILED] bad password hunter2-secret (b64 ${Buffer.from('hunter2-secret').toString('base64')})`, 3));
-    kept.record({ event: 'login-failed', reason: 'network', temporary: true, message: 'connect ECONNREFUSED', afterLogin: false, consecutiveFailures: 3, nextCheckMs: 30_000, state: 'warning' });
-    kept.record({ event: 'login-failed', reason: 'closed-by-server', temporary: true, message: 'closed after SELECT', afterLogin: true, consecutiveFailures: 0, nextCheckMs: 30_000, state: 'warning' });
+    kept.record({ event: 'login-failed', reason: 'network', temporary: true, message: 'connect ECONNREFUSED', afterLogin: false, consecutiveFailures: 3, nextCheckMs: 30_000, state: 'error' });
+    kept.record({ event: 'login-failed', reason: 'closed-by-server', temporary: true, message: 'closed after SELECT', afterLogin: true, consecutiveFailures: 0, nextCheckMs: 30_000, state: 'error' });
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('hunter2-secret');
     expect(text).not.toContain(Buffer.from('hunter2-secret').toString('base64'));
@@ -71,7 +71,7 @@ describe('account history', () => {
   it('reads as a person would say it: the backoff explained, the next try as a time', () => {
     const { history: kept } = history(new SecretRegistry(), new Date(2026, 10, 23, 14, 0, 0).getTime());
     kept.record(refused('[AUTHENTICATIONFAILED] Authentication failed.', 3));
-    kept.record({ event: 'login-failed', reason: 'timeout', temporary: true, message: 'no answer in 45 s', afterLogin: false, consecutiveFailures: 0, nextCheckMs: 30_000, state: 'warning' });
+    kept.record({ event: 'login-failed', reason: 'timeout', temporary: true, message: 'no answer in 45 s', afterLogin: false, consecutiveFailures: 0, nextCheckMs: 30_000, state: 'error' });
     kept.record(checked(1));
     const [first, second, third] = kept.entries().map(historyLine);
     expect(first).toBe('2026-11-23 14:00:01  the server refused the password ([AUTHENTICATIONFAILED] Authentication failed.); 3 failed logins in a row — next try at 14:20 to avoid a lockout');
