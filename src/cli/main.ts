@@ -25,6 +25,7 @@ export const USAGE = `usage:
   mailbeacon accounts remove URL [--state DIR]
   mailbeacon trust URL [--fingerprint sha256:HEX] [--state DIR] [--json]
   mailbeacon log URL [--state DIR] [--json]
+  mailbeacon diagnose [--out FILE] [--state DIR]
   mailbeacon migrate --from URL --to URL [--ca FILE] [--from-password-env NAME] [--to-password-env NAME]
                      [--state DIR] [--dry-run] [--json]
 URL: imaps://user@host:993, imap://… (STARTTLS required), pop3s://…, pop3://… (STLS required);
@@ -53,6 +54,7 @@ const OPTIONS = {
   force: { type: 'boolean', default: false },
   'backoff-base': { type: 'string' },
   fingerprint: { type: 'string' },
+  out: { type: 'string' },
   'no-verify': { type: 'boolean', default: false },
   yes: { type: 'boolean', short: 'y', default: false },
   oauth: { type: 'boolean', default: false },
@@ -70,6 +72,7 @@ const ALLOWED: Record<string, OptionName[]> = {
   discover: ['ca', 'state', 'json'],
   trust: ['fingerprint', 'state', 'json'],
   log: ['state', 'json'],
+  diagnose: ['state', 'out'],
   'accounts list': ['state', 'json'],
   'accounts remove': ['state'],
   migrate: ['from', 'to', 'ca', 'from-password-env', 'to-password-env', 'state', 'dry-run', 'json'],
@@ -93,7 +96,7 @@ function parseBackoffBase(text: string | undefined): number | undefined {
   return seconds * 1000;
 }
 
-const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover', 'reauth', 'log'];
+const COMMANDS = ['check', 'watch', 'accounts', 'migrate', 'trust', 'discover', 'reauth', 'log', 'diagnose'];
 
 /** The known command nearest to what was typed (at most two edits away), for "did you mean". */
 export function nearestCommand(typed: string): string | undefined {
@@ -182,6 +185,11 @@ export async function runCli(argv: string[], environment: Environment, write: (l
     if (rest.length !== 1) throw new UsageError('"discover" takes exactly one email address');
     const { discoverCommand } = await import('./commands/discover.js');
     return discoverCommand({ address: rest[0]!, caFile: values.ca, json: values.json, ispdbUrl: settingsIspdbUrl(values.state) }, environment, write);
+  }
+  if (command === 'diagnose') {
+    if (rest.length !== 0) throw new UsageError('"diagnose" takes no arguments (--out FILE writes to a file)');
+    const { diagnoseCommand } = await import('./commands/diagnose.js');
+    return diagnoseCommand({ stateDir: values.state, out: values.out }, write);
   }
   const wantsUrl = command !== 'accounts list';
   if (wantsUrl && rest.length !== 1) throw new UsageError(`"${command}" takes exactly one account URL`);

@@ -33,7 +33,8 @@ export class SecretRegistry {
   }
 }
 
-function redactKeys(value: unknown, depth = 0): unknown {
+/** Every value under a key named like a secret replaced, however deep (six levels). */
+export function redactKeys(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactKeys(item, depth + 1));
   const out: Record<string, unknown> = {};

@@ -1,7 +1,8 @@
 // An account's history through the CLI against a private Dovecot: `check` records each attempt
 // (a refused login with the server's words, counted; a good check), `mailbeacon log` prints it in
-// words and as JSON, and neither the history file nor the output holds the password.
-import { mkdtempSync, readFileSync } from 'node:fs';
+// words and as JSON, and neither the history file nor the output holds the password; `diagnose`
+// gathers it all for support, without a secret.
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +58,50 @@ describe('an account\'s history', () => {
     const extra = await runCli(['log', 'imaps://a@b.test', '--password-stdin']);
     expect(extra.status).toBe(2);
     expect(extra.stderr).toMatch(/--password-stdin does not apply to "log"/);
+  });
+});
+
+describe('mailbeacon diagnose', () => {
+  const dovecot = new PrivateDovecot({ authPenalty: 'fast' });
+  const stateDir = mkdtempSync(join(tmpdir(), 'mailbeacon-diagnose-'));
+  beforeAll(async () => {
+    dovecot.setUser('dora', PASSWORD);
+    await dovecot.start();
+  });
+  afterAll(() => dovecot.dispose());
+
+  it('one file with what support needs (versions, OS, settings, each account\'s state and history) and no secret', async () => {
+    const url = `imaps://dora@127.0.0.1:${dovecot.ports.imaps}`;
+    const added = await runCli(['accounts', 'add', url, '--ca', dovecot.caFile, '--state', stateDir, '--password-stdin'], { stdin: `${PASSWORD}\n` });
+    expect(added.status, added.stderr).toBe(0);
+    expect((await runCli(['check', url, '--state', stateDir])).status).toBe(0);
+    expect((await runCli(['check', url, '--state', stateDir, '--password-stdin', '--force'], { stdin: 'a-wrong-one-4711\n' })).status).toBe(3);
+
+    const out = join(stateDir, 'diagnostics.json');
+    const saved = await runCli(['diagnose', '--state', stateDir, '--out', out]);
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(saved.stdout).toBe(`diagnostics written to ${out}\n`);
+    expect(statSync(out).mode & 0o077).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    const report = JSON.parse(text) as { mailbeacon: string; node: string; os: { platform: string }; settings: object; accounts: Array<Record<string, unknown>> };
+    expect(report).toMatchObject({ mailbeacon: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.version, os: { platform: process.platform } });
+    expect(report.settings).toMatchObject({ defaultIntervalMinutes: 10 });
+    expect(report.accounts).toEqual([expect.objectContaining({
+      url, signIn: { kind: 'password' }, extraCa: true,
+      state: expect.objectContaining({ loginControl: expect.objectContaining({ consecutiveFailures: 1, lastFailure: 'rejected' }) }),
+      history: [
+        expect.objectContaining({ outcome: 'checked' }), // the login `accounts add` tried before saving
+        expect.objectContaining({ outcome: 'checked' }),
+        expect.objectContaining({ outcome: 'login-failed', reason: 'rejected', failedLoginCounted: true }),
+        expect.objectContaining({ outcome: 'credentials-needed' }),
+      ],
+    })]);
+    // Neither password, in any spelling a protocol would use.
+    for (const secret of [PASSWORD, 'a-wrong-one-4711']) {
+      for (const form of [secret, Buffer.from(secret).toString('base64'), Buffer.from(`\0dora\0${secret}`).toString('base64')]) expect(text).not.toContain(form);
+    }
+    // To stdout, the same document.
+    const printed = await runCli(['diagnose', '--state', stateDir]);
+    expect(JSON.parse(printed.stdout)).toMatchObject({ accounts: [expect.objectContaining({ url })] });
   });
 });
