@@ -2,6 +2,7 @@
 // and by mbsync (isync) into their own users of the same private Dovecot, in interleaved rounds so
 // both meet the same disk and cache; then 20 new messages and an incremental run of each with the
 // state the first run left. Correctness is counted, not assumed: messages per folder and flags.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateDovecot } from '../../test/support/private-dovecot.js';
@@ -113,6 +114,11 @@ export async function imapPeersBench(context: BenchContext): Promise<BenchSectio
     const afterIncrement = inventory(dovecot, 'old');
     const incrementalCorrect = sameInventory(afterIncrement, inventory(dovecot, ours[0]!.user));
 
+    const nodeStart = percentile([0, 1, 2].map(() => {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0']);
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    }), 50);
     const ourTime = percentile(ours.map((run) => run.seconds), 50);
     const theirTime = haveMbsync ? percentile(theirs.map((run) => run.seconds), 50) : undefined;
     const mb = bytes / 1e6;
@@ -126,7 +132,7 @@ export async function imapPeersBench(context: BenchContext): Promise<BenchSectio
         verdict: ratio === undefined ? 'info' : verdict(ratio <= 1),
         meaning: ratio === undefined ? 'mbsync was not installed: no comparison.'
           : ratio <= 1 ? `Mailbeacon takes ${(ratio * 100).toFixed(0)} % of mbsync's time while staying byte-exact (mbsync adds an X-TUID header to every message) and journalling every message so a crash loses or duplicates nothing.`
-            : `Missed by ${ratio.toFixed(2)}×: see "Why" below the table.`,
+            : `Missed by ${ratio.toFixed(2)}×: Dovecot stores what we send as fast as it can take it (MULTIAPPEND, one transaction per batch); the rest is reading the old mailbox, which we do in one FETCH per batch while the batch before is stored.`,
       },
       {
         measure: 'every message in its folder with its flags',
@@ -143,7 +149,7 @@ export async function imapPeersBench(context: BenchContext): Promise<BenchSectio
         goal: '≤ 0.3 s',
         verdict: verdict(incremental.seconds <= 0.3 && incrementalCorrect && incremental.copied === NEW_MESSAGES),
         meaning: incremental.seconds <= 0.3 ? 'A catch-up costs little more than starting the program and signing in to both servers.'
-          : `Missed by ${(incremental.seconds / 0.3).toFixed(1)}×: see "Why" below the table.`,
+          : `Missed by ${(incremental.seconds / 0.3).toFixed(1)}×. The catch-up reads only what changed (UIDs from the last UIDNEXT, flags changed since the last HIGHESTMODSEQ), so its cost is fixed, not the mailbox's: starting Node alone takes ${nodeStart.toFixed(2)} s here (\`node -e 0\`), compiling our one bundled file and its libraries about 0.1 s more, then three TLS sign-ins (old mailbox, new mailbox, the APPEND connection). mbsync is one small C program. Node 22's compile cache would take off most of the compile time.`,
       },
     ];
     return {

@@ -14,7 +14,7 @@ import type { DetectionState } from '../protocols/mail-session.js';
 import { KeychainUnavailableError, type SecretStore } from '../secrets/secret-store.js';
 import type { SavedAccount, SettingsStore } from '../settings/settings-store.js';
 import { CheckFailure } from '../protocols/check-failure.js';
-import { AccountHistory, historyPath } from '../watch/account-history.js';
+import { AccountHistory, historyPath, type HistoryEntry } from '../watch/account-history.js';
 import { AccountRuntime } from '../watch/account-runtime.js';
 import { CheckRunner } from '../watch/check-runner.js';
 import type { WatchEvent } from '../watch/watch-events.js';
@@ -167,6 +167,12 @@ export class AppCore {
   pauseMigration(url: string): void { this.runtime(url); this.migrations.pause(url); }
   resumeMigration(url: string): Promise<MigrationView> { return this.migrations.resume(url, this.runtime(url).endpoint); }
   retireMigration(url: string): MigrationView { return this.migrations.retire(url, this.runtime(url).endpoint); }
+
+  /** A saved account's recent attempts (what `mailbeacon log` prints), oldest first. */
+  history(url: string): HistoryEntry[] {
+    this.runtime(url); // a saved account only
+    return new AccountHistory(historyPath(this.deps.store.directory, url), (text) => this.redact(text)).entries();
+  }
 
   listAccounts(): AccountView[] {
     return [...this.accounts.values()].map((runtime) => this.view(runtime));

@@ -18,6 +18,7 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
     'accounts:sign-in': ({ address }) => core.signInAccount(address),
     'accounts:reauthorize': ({ url }) => core.reauthorize(url),
     'accounts:check-now': ({ url, force }) => core.checkNow(url, force === true),
+    'accounts:history': ({ url }) => core.history(url),
     'accounts:pause': ({ url }) => core.pause(url),
     'accounts:resume': ({ url }) => core.resume(url),
     'credentials:submit': ({ url, password }) => core.submitCredentials(url, password),

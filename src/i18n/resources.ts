@@ -34,6 +34,15 @@ const en = {
     deferred: 'To keep the account from being locked, the next login is at {{time}} ({{count}} failed in a row).',
     tryAnyway: 'Try now anyway', tryAnywayRisk: 'Another refused login brings a lockout closer.',
   },
+  history: {
+    show: 'History', hide: 'Hide history', heading: 'Recent attempts', empty: 'No attempts yet.',
+    checked_one: 'Checked: {{count}} message, {{unseen}} unread, {{fresh}} new', checked_other: 'Checked: {{count}} messages, {{unseen}} unread, {{fresh}} new',
+    askedForPassword: 'Asked you for the current password',
+    serverSaid: 'The server said: {{text}}',
+    counted_one: '{{count}} failed login in a row — next try at {{time}} to avoid a lockout',
+    counted_other: '{{count}} failed logins in a row — next try at {{time}} to avoid a lockout',
+    notCounted: 'Not a failed login — next try at {{time}}', noRetry: 'No retry until the problem is fixed',
+  },
   discover: {
     address: 'Email address', continue: 'Continue', manual: 'Set up manually', looking: 'Looking up the settings for {{domain}}…',
     foundBy: 'Settings found in {{source}}', provider: 'Provider: {{name}}',
@@ -143,6 +152,15 @@ const zhCN: Strings = {
     enterPassword: '输入密码', signInAgain: '重新登录',
     deferred: '为避免账户被锁定，下次登录时间为 {{time}}（已连续失败 {{count}} 次）。',
     tryAnyway: '仍然立即尝试', tryAnywayRisk: '再次登录失败会使账户更接近被锁定。',
+  },
+  history: {
+    show: '历史记录', hide: '隐藏历史记录', heading: '最近的尝试', empty: '还没有尝试记录。',
+    checked_one: '已检查：{{count}} 封邮件，{{unseen}} 封未读，{{fresh}} 封新邮件', checked_other: '已检查：{{count}} 封邮件，{{unseen}} 封未读，{{fresh}} 封新邮件',
+    askedForPassword: '已请您输入当前密码',
+    serverSaid: '服务器返回：{{text}}',
+    counted_one: '已连续登录失败 {{count}} 次——为避免账户被锁定，下次尝试时间为 {{time}}',
+    counted_other: '已连续登录失败 {{count}} 次——为避免账户被锁定，下次尝试时间为 {{time}}',
+    notCounted: '不计为登录失败——下次尝试时间为 {{time}}', noRetry: '问题解决前不再重试',
   },
   discover: {
     address: '邮箱地址', continue: '继续', manual: '手动设置', looking: '正在查找 {{domain}} 的服务器设置…',

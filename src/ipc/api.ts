@@ -14,6 +14,7 @@ export const apiMethods = {
   signInAccount: 'accounts:sign-in',
   reauthorize: 'accounts:reauthorize',
   checkNow: 'accounts:check-now',
+  accountHistory: 'accounts:history',
   pause: 'accounts:pause',
   resume: 'accounts:resume',
   submitCredentials: 'credentials:submit',

@@ -134,6 +134,17 @@ export const MigrationPlanSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), reason: FailureReasonSchema, message: z.string(), certificate: CertificateSchema.optional() }),
 ]);
 
+/** One attempt of an account's history (src/watch/account-history.ts). */
+export const HistoryEntrySchema = z.discriminatedUnion('outcome', [
+  z.object({ at: z.string(), outcome: z.literal('checked'), messages: z.number(), unseen: z.number().nullable(), newMessages: z.number(), nextCheckMs: z.number().nullable() }),
+  z.object({
+    at: z.string(), outcome: z.literal('login-failed'), reason: FailureReasonSchema, temporary: z.boolean(), afterLogin: z.boolean(),
+    failedLoginCounted: z.boolean(), consecutiveFailures: z.number(), nextCheckMs: z.number().nullable(), serverSaid: z.string(),
+  }),
+  z.object({ at: z.string(), outcome: z.literal('credentials-needed') }),
+]);
+export type HistoryEntryView = z.output<typeof HistoryEntrySchema>;
+
 const target = z.object({ url: z.string().min(1) });
 const optionalTarget = z.object({ url: z.string().min(1).optional() });
 const nothing = z.undefined();
@@ -168,6 +179,8 @@ export const invokeContract = {
       askedForPassword: z.boolean(),
     }),
   },
+  /** The account's recent attempts, newest last (at most 200). */
+  'accounts:history': { request: target, response: z.array(HistoryEntrySchema) },
   'accounts:pause': { request: optionalTarget, response: nothing },
   'accounts:resume': { request: optionalTarget, response: nothing },
   'credentials:submit': { request: z.object({ url: z.string().min(1), password: z.string().min(1).max(1024) }), response: nothing },

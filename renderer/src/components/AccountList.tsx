@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AccountView } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { clockTime, relativeNext } from '../time.js';
+import { AccountHistory } from './AccountHistory.js';
 
 /** Re-renders every few seconds so "next check in …" stays true. */
 function useNow(periodMs = 5_000): number {
@@ -22,6 +23,8 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
   const [error, setError] = useState('');
   /** Accounts whose "Check now" the lockout guard holds back, with when it allows the next login. */
   const [deferred, setDeferred] = useState<Record<string, number>>({});
+  /** Accounts whose history is open. */
+  const [historyOpen, setHistoryOpen] = useState<Record<string, boolean>>({});
   const act = (run: () => Promise<unknown>) => { setError(''); run().catch((e: unknown) => setError(errorText(e))); };
   const checkNow = (url: string, force: boolean) => act(async () => {
     const result = await api.checkNow({ url, force });
@@ -75,12 +78,19 @@ export function AccountList({ accounts, onAdd, onEdit, onMigrate }: {
               {account.paused
                 ? <button type="button" onClick={() => act(() => api.resume({ url: account.url }))}>{t('accounts.resume')}</button>
                 : <button type="button" onClick={() => act(() => api.pause({ url: account.url }))}>{t('accounts.pause')}</button>}
+              <button type="button" aria-expanded={historyOpen[account.url] === true} data-testid="toggle-history"
+                onClick={() => setHistoryOpen((open) => ({ ...open, [account.url]: !open[account.url] }))}>
+                {historyOpen[account.url] ? t('history.hide') : t('history.show')}
+              </button>
               <button type="button" onClick={() => onEdit(account)}>{t('accounts.edit')}</button>
               {account.protocol === 'imap' && <button type="button" onClick={() => onMigrate(account)}>{t('migration.open')}</button>}
               <button type="button" className="danger" onClick={() => {
                 if (window.confirm(t('accounts.confirmRemove', { user: account.user }))) act(() => api.removeAccount({ url: account.url }));
               }}>{t('accounts.remove')}</button>
             </div>
+            {historyOpen[account.url] && (
+              <AccountHistory url={account.url} version={`${account.lastCheckAt ?? ''}-${account.consecutiveFailures}-${account.state}`} />
+            )}
           </li>
         ))}
       </ul>

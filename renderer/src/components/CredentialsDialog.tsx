@@ -3,14 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { AccountView } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
 import { Dialog } from './Dialog.js';
+import { serverWords } from '../server-words.js';
 
 type Phase = 'asking' | 'checking' | 'done';
 
-/** The server's own words from a refusal, without our English lead-in (the reason above says it in
- * the window's language). */
-function serverWords(message: string): string {
-  return message.replace(/^the server refused the login: /i, '').replace(/^no reason given$/i, '').trim();
-}
 
 /** Asked once per refused password. Submitting replaces the saved password and checks at once. */
 export function CredentialsDialog({ question, account, onClose }: {
