@@ -1,5 +1,2 @@
-/** The server's own words from a refusal, without our English lead-in (the reason beside them says
- * it in the window's language). */
-export function serverWords(message: string): string {
-  return message.replace(/^the server refused the login: /i, '').replace(/^no reason given$/i, '').trim();
-}
+// One implementation for the window and the CLI (src/protocols/server-words.ts).
+export { serverWords } from '../../src/protocols/server-words.js';

@@ -1,6 +1,7 @@
 // What the CLI prints: one JSON object per line with --json (the contract in README), else short
 // human lines. Secrets never reach here: events carry server text and counts only.
 import type { FailureReason } from '../protocols/check-failure.js';
+import { serverWords } from '../protocols/server-words.js';
 import type { WatchEvent } from '../watch/watch-events.js';
 
 export function jsonLine(account: string, event: WatchEvent): string {
@@ -68,10 +69,13 @@ export function humanLines(account: string, event: WatchEvent, style: HumanStyle
       for (const message of event.new) lines.push(`  ${message.from || '(no sender)'} — ${message.subject || '(no subject)'}`);
       return lines;
     }
-    case 'login-failed':
-      return [`${account}: ${REASONS[event.reason]}${event.temporary ? ' (temporarily)' : ''} (${event.message}); `
+    case 'login-failed': {
+      // The reason is said once: a refusal shows the server's own words after it, not our lead-in again.
+      const said = event.reason === 'rejected' ? serverWords(event.message) : event.message;
+      return [`${account}: ${REASONS[event.reason]}${event.temporary ? ' (temporarily)' : ''}${said ? ` (${said})` : ''}; `
         + `${plural(event.consecutiveFailures, 'failed login')} in a row`
         + (style.oneShot ? '' : `; next try in ${humanDuration(event.nextCheckMs)}`)];
+    }
     case 'credentials-needed':
       return [`${account}: ${style.credentialsHint ?? 'the password is not accepted.'}`];
   }

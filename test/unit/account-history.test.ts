@@ -7,6 +7,7 @@ import { SecretRegistry } from '../../src/log/redacting-logger.js';
 import { AccountHistory, HISTORY_LIMIT, historyPath } from '../../src/watch/account-history.js';
 import type { WatchEvent } from '../../src/watch/watch-events.js';
 import { historyLine } from '../../src/cli/commands/log.js';
+import { serverWords } from '../../src/protocols/server-words.js';
 
 const checked = (messages: number): WatchEvent => ({ event: 'checked', messages, unseen: 1, new: [], consecutiveFailures: 0, nextCheckMs: 600_000, state: 'ok' });
 const refused = (message: string, consecutiveFailures = 1): WatchEvent => ({
@@ -68,14 +69,21 @@ describe('account history', () => {
     expect(kept.entries().map((entry) => entry.outcome === 'checked' && entry.messages)).toEqual([1, 2]);
   });
 
-  it('reads as a person would say it: the backoff explained, the next try as a time', () => {
+  it('reads as a person would say it: the reason once, the server\'s words, the backoff explained, the next try as a time', () => {
     const { history: kept } = history(new SecretRegistry(), new Date(2026, 10, 23, 14, 0, 0).getTime());
-    kept.record(refused('[AUTHENTICATIONFAILED] Authentication failed.', 3));
+    kept.record(refused('the server refused the login: [AUTHENTICATIONFAILED] Authentication failed.', 3));
     kept.record({ event: 'login-failed', reason: 'timeout', temporary: true, message: 'no answer in 45 s', afterLogin: false, consecutiveFailures: 0, nextCheckMs: 30_000, state: 'error' });
     kept.record(checked(1));
     const [first, second, third] = kept.entries().map(historyLine);
     expect(first).toBe('2026-11-23 14:00:01  the server refused the password ([AUTHENTICATIONFAILED] Authentication failed.); 3 failed logins in a row — next try at 14:20 to avoid a lockout');
     expect(second).toBe('2026-11-23 14:00:02  the server did not answer in time (temporarily) (no answer in 45 s); not counted as a failed login — next try 30 s later');
     expect(third).toBe('2026-11-23 14:00:03  checked: 1 message, 1 unseen, 0 new');
+  });
+
+  it('the server\'s words are what follows our lead-in; none when it gave none', () => {
+    expect(serverWords('the server refused the login: [AUTH] go away')).toBe('[AUTH] go away');
+    expect(serverWords('the server refused the login: no reason given')).toBe('');
+    expect(serverWords('the server refused the login')).toBe('');
+    expect(serverWords('[AUTHENTICATIONFAILED] nope')).toBe('[AUTHENTICATIONFAILED] nope');
   });
 });

@@ -2,6 +2,7 @@
 // of it, the server's own words and the wait the lockout guard chose, in words. Read from the state
 // dir; nothing is sent anywhere. --json prints the entries as they are kept.
 import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js';
+import { serverWords } from '../../protocols/server-words.js';
 import { AccountHistory, historyPath, type HistoryEntry } from '../../watch/account-history.js';
 import { openStore } from '../account-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -31,7 +32,8 @@ export function historyLine(entry: HistoryEntry): string {
     case 'credentials-needed':
       return `${when}  asked for a new password`;
     case 'login-failed': {
-      const said = entry.serverSaid ? ` (${entry.serverSaid})` : '';
+      const words = entry.reason === 'rejected' ? serverWords(entry.serverSaid) : entry.serverSaid;
+      const said = words ? ` (${words})` : '';
       const next = entry.nextCheckMs === null ? 'no retry until the problem is fixed'
         : entry.nextCheckMs < 120_000 ? `next try ${humanDuration(entry.nextCheckMs)} later` : `next try at ${clock(entry.at, entry.nextCheckMs)}`;
       // Why the wait is what it is: only refused logins make the guard wait longer.
