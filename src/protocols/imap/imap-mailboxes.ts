@@ -127,11 +127,7 @@ export class ImapMailboxes {
   /** One message's bytes, or undefined when it is no longer there. More than `ceiling` bytes ends
    * the session as a `protocol` failure. */
   async messageSource(path: string, uid: number, ceiling: number): Promise<Buffer | undefined> {
-    if (this.selected !== path) {
-      this.selected = undefined;
-      await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
-      this.selected = path;
-    }
+    await this.examine(path);
     try {
       const fetched = await this.session.withLiteralCeiling(ceiling, () =>
         this.session.bounded(this.client.fetchOne(String(uid), { source: true }, { uid: true }), 'a message'));
@@ -151,11 +147,7 @@ export class ImapMailboxes {
    * the message. Undefined when the message is no longer there.
    */
   async messageSourceInWindows(path: string, uid: number, announced: number, ceiling: number, window = 4 * 1024 * 1024): Promise<Buffer | undefined> {
-    if (this.selected !== path) {
-      this.selected = undefined;
-      await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
-      this.selected = path;
-    }
+    await this.examine(path);
     let buffer = Buffer.allocUnsafe(Math.min(Math.max(announced, 0), ceiling));
     let length = 0;
     try {
@@ -192,11 +184,7 @@ export class ImapMailboxes {
   async messageSources(path: string, uids: number[], ceiling: number): Promise<Map<number, Buffer>> {
     const found = new Map<number, Buffer>();
     if (uids.length === 0) return found;
-    if (this.selected !== path) {
-      this.selected = undefined;
-      await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
-      this.selected = path;
-    }
+    await this.examine(path);
     try {
       await this.session.withLiteralCeiling(ceiling, () => this.session.bounded((async () => {
         for await (const message of this.client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
@@ -208,6 +196,14 @@ export class ImapMailboxes {
       this.selected = undefined;
       throw error;
     }
+  }
+
+  /** EXAMINE (read-only) `path` unless it is the folder already open for reading. */
+  private async examine(path: string): Promise<void> {
+    if (this.selected === path) return;
+    this.selected = undefined;
+    await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
+    this.selected = path;
   }
 
   /** CREATE; "already there" is success. ImapRefusal when the server will not have the folder. */
