@@ -7,7 +7,6 @@ import { countMessages, fillMailbox } from '../support/mailbox-filler.js';
 import { timedMigrate } from '../support/migrate-run.js';
 import { megabytes } from '../support/process-sampler.js';
 import { verdict, type BenchSection } from '../support/report.js';
-import { STREAMED_APPEND_BYTES } from '../../src/migration/imap-target.js';
 
 const PASSWORD = 'bench-password';
 /** imapsync's documented peak: about twice the biggest message (shared/PRODUCT.md). */
