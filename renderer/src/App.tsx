@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountView, AppSettings, CertificateView, Pending } from '../../src/ipc/contract.js';
+import { mergeListing } from './account-listing.js';
 import { api } from './api.js';
 import { applyLanguage } from './i18n.js';
 import { AccountForm } from './components/AccountForm.js';
@@ -33,18 +34,24 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    /** Accounts removed while the first listing is on its way (see mergeListing). */
+    const removed = new Set<string>();
     const unsubscribe = [
       api.onAccountChanged(upsert),
-      api.onAccountRemoved(({ url }) => setAccounts((current) => current.filter((item) => item.url !== url))),
+      api.onAccountRemoved(({ url }) => {
+        removed.add(url);
+        setAccounts((current) => current.filter((item) => item.url !== url));
+      }),
       api.onCredentialsNeeded((question) => setCredentials((current) => [...current.filter((item) => item.url !== question.url), question])),
       api.onCertificateUntrusted((certificate) => setCertificates((current) => [...current.filter((item) => item.url !== certificate.url), certificate])),
       api.onSettingsChanged((next) => { setSettings(next); applyLanguage(next.language); }),
     ];
     void (async () => {
       const [list, pending, loaded] = await Promise.all([api.listAccounts(), api.getPending(), api.getSettings()]);
-      setAccounts(list);
-      setCredentials(pending.credentials);
-      setCertificates(pending.certificates);
+      setAccounts((pushed) => mergeListing(list, pushed, removed));
+      // Questions pushed meanwhile are as current as the listing's: keep both, one per account.
+      setCredentials((pushed) => [...pending.credentials.filter((item) => !pushed.some((other) => other.url === item.url)), ...pushed]);
+      setCertificates((pushed) => [...pending.certificates.filter((item) => !pushed.some((other) => other.url === item.url)), ...pushed]);
       setSettings(loaded);
       applyLanguage(loaded.language);
     })();

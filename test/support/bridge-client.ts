@@ -5,10 +5,15 @@ import { createApi } from '../../src/ipc/api.js';
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
 let events: EventSource | undefined;
+/** Resolves once the event stream is open: no request goes out before the page can hear what it
+ * causes (Electron's IPC has no such window; an HTTP event stream does). */
+let eventsOpen: Promise<void> = Promise.resolve();
 
 function connectEvents(): void {
   if (events) return;
   events = new EventSource('/events');
+  const stream = events;
+  eventsOpen = new Promise<void>((resolve) => { stream.onopen = () => resolve(); });
   events.onmessage = (message) => {
     const { channel, payload } = JSON.parse(message.data as string) as { channel: string; payload: unknown };
     for (const listener of listeners.get(channel) ?? []) listener(payload);
@@ -19,6 +24,7 @@ connectEvents();
 
 (window as unknown as { mailbeacon: unknown }).mailbeacon = createApi(
   async (channel, request) => {
+    await eventsOpen;
     const response = await fetch(`/ipc/${channel}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request }),
     });
