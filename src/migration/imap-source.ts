@@ -7,6 +7,9 @@ import type { FolderMark, MigrationJournal } from './journal.js';
 import type { SourceSession } from './migration-engine.js';
 import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 
+/** A journal that knows no folder: every folder is listed whole. */
+const NOTHING_LISTED_BEFORE: Pick<MigrationJournal, 'folderMark' | 'unfinishedUids'> = { folderMark: () => undefined, unfinishedUids: () => [] };
+
 /** Messages up to this size are read ahead in batches; a larger one is read on its own. */
 const READ_AHEAD_MESSAGE_BYTES = 1024 * 1024;
 
@@ -25,17 +28,7 @@ export class ImapSource implements SourceSession {
   /** Every message of every selectable folder (a long listing is bounded by the no-progress
    * timeout rather than one deadline). */
   async list(): Promise<SourceMessage[]> {
-    this.folders = (await this.mailboxes.folders())
-      .filter((folder) => folder.selectable)
-      .map(({ path, delimiter, specialUse }) => ({ path, delimiter, specialUse }));
-    const messages: SourceMessage[] = [];
-    for (const folder of this.folders) {
-      const { uidValidity, messages: listed } = await this.mailboxes.messages(folder.path);
-      for (const message of listed) {
-        messages.push({ key: `imap:${folder.path}:${uidValidity}:${message.uid}`, folder: folder.path, ...message });
-      }
-    }
-    return messages;
+    return (await this.listSince(NOTHING_LISTED_BEFORE)).messages;
   }
 
   /**
@@ -79,7 +72,9 @@ export class ImapSource implements SourceSession {
     const byFolder = new Map<string, SourceMessage[]>();
     for (const message of messages) {
       if (message.uid === undefined || message.size > READ_AHEAD_MESSAGE_BYTES) continue;
-      byFolder.set(message.folder, [...(byFolder.get(message.folder) ?? []), message]);
+      const listed = byFolder.get(message.folder) ?? [];
+      listed.push(message);
+      byFolder.set(message.folder, listed);
     }
     for (const [folder, listed] of byFolder) {
       // Each literal under the largest ceiling of the lot; each message is held to its own below.

@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { CheckFailure } from '../protocols/check-failure.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import { Pop3Client, Pop3Refusal } from '../protocols/pop3/pop3-client.js';
+import { MessageBuffer } from '../protocols/message-buffer.js';
 import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 import type { SourceSession } from './migration-engine.js';
 
 /** A buffer is sized from LIST up to this much; a larger message grows it as bytes arrive, so a
  * lying size never allocates what the server did not send. */
-const MAX_PREALLOCATION = 16 * 1024 * 1024;
 const VALID_UIDL = /^[\x21-\x7e]{1,70}$/;
 
 export class Pop3Source implements SourceSession {
@@ -67,21 +67,11 @@ export class Pop3Source implements SourceSession {
     const number = this.numbers.get(message.key);
     if (number === undefined) throw new SourceMessageUnavailable('vanished', 'no longer on the old server');
     const ceiling = readCeiling(message.size);
-    const expected = Number.isSafeInteger(message.size) && message.size > 0 ? Math.min(message.size, MAX_PREALLOCATION) : 0;
-    let buffer = Buffer.alloc(prefix.length + expected);
-    prefix.copy(buffer, 0);
-    let length = prefix.length;
+    // LIST may under-report (servers that count LF line ends): the buffer grows as bytes arrive;
+    // the client stops at the ceiling.
+    const gathered = new MessageBuffer(message.size, ceiling, prefix);
     try {
-      await this.client.retr(number, (chunk) => {
-        if (length + chunk.length > buffer.length) {
-          // LIST under-reported the size (some servers count LF line ends): grow, as bytes arrive.
-          const grown = Buffer.alloc(Math.max(buffer.length * 2, length + chunk.length));
-          buffer.copy(grown, 0, 0, length);
-          buffer = grown;
-        }
-        chunk.copy(buffer, length);
-        length += chunk.length;
-      }, ceiling);
+      await this.client.retr(number, (chunk) => { gathered.append(chunk); }, ceiling);
     } catch (error) {
       if (error instanceof Pop3Refusal) throw new SourceMessageUnavailable('unreadable', `the old server would not give it (${error.message})`);
       if (error instanceof CheckFailure && error.reason === 'protocol') {
@@ -89,7 +79,7 @@ export class Pop3Source implements SourceSession {
       }
       throw error;
     }
-    return buffer.subarray(0, length);
+    return gathered.bytes;
   }
 
   /** A stable digest of a message's header (`TOP n 0`), for messages without a usable UIDL. */

@@ -7,6 +7,7 @@ import { CheckFailure } from '../check-failure.js';
 import type { OpenSessionOptions } from '../mail-session.js';
 import { ImapSession } from './imap-session.js';
 import { hasAttribute } from './mailbox-attributes.js';
+import { MessageBuffer } from '../message-buffer.js';
 
 export interface FolderListing { path: string; delimiter: string; specialUse?: string | undefined; selectable: boolean }
 export interface MessageListing { uid: number; size: number; flags: string[]; internalDate?: Date }
@@ -56,32 +57,12 @@ export class ImapMailboxes {
     }));
   }
 
-  /** A folder's messages (UID, size, flags, INTERNALDATE) and its UIDVALIDITY. */
-  async messages(path: string): Promise<{ uidValidity: string; messages: MessageListing[] }> {
-    try {
-      const mailbox = await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
-      this.selected = path;
-      const messages: MessageListing[] = [];
-      if (mailbox.exists > 0) {
-        for await (const message of this.client.fetch('1:*', { uid: true, size: true, flags: true, internalDate: true })) {
-          messages.push({
-            uid: message.uid, size: message.size ?? 0,
-            flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
-            ...(message.internalDate ? { internalDate: new Date(message.internalDate) } : {}),
-          });
-        }
-      }
-      return { uidValidity: String(mailbox.uidValidity), messages };
-    } catch (error) {
-      throw this.session.failure(error);
-    }
-  }
-
   /**
    * A folder's messages that are new or changed since an earlier listing: UIDs from `since.uidNext`
    * on, messages whose flags changed after `since.modseq` (RFC 7162 CONDSTORE), and the UIDs in
    * `also` — each with its UID, size, flags and INTERNALDATE. `complete` is true when this is the
-   * whole folder instead (the UIDVALIDITY changed, or the server keeps no mod-sequences).
+   * whole folder instead (no earlier listing — an empty `since.uidValidity` —, the UIDVALIDITY
+   * changed, or the server keeps no mod-sequences).
    * `uidNext` and `modseq` are the folder's as it was opened: the next listing starts there.
    */
   async messagesSince(path: string, since: { uidValidity: string; uidNext: number; modseq?: string | undefined }, also: number[]): Promise<{
@@ -140,36 +121,28 @@ export class ImapMailboxes {
 
   /**
    * One large message's bytes read in windows of `window` bytes (BODY.PEEK[]<start.length>) into
-   * one buffer of its announced size: held once, not once as parsed pieces and again joined (what a
-   * single FETCH costs, ~1.8x). The buffer grows only if the server sends more than it announced,
-   * never beyond `ceiling` (then: `protocol`, the session ended). A server that ignores the window
-   * and sends the whole message (Tencent Exmail is known to) is taken at its word: that answer is
-   * the message. Undefined when the message is no longer there.
+   * one buffer sized from its announced size (MessageBuffer): held once, not as parsed pieces and
+   * again joined (what a single FETCH costs, ~1.8x). More than `ceiling` ends the session as
+   * `protocol`. A server that ignores the window and sends the whole message (Tencent Exmail is
+   * known to) is taken at its word: that answer is the message. Undefined when it is gone.
    */
   async messageSourceInWindows(path: string, uid: number, announced: number, ceiling: number, window = 4 * 1024 * 1024): Promise<Buffer | undefined> {
     await this.examine(path);
-    let buffer = Buffer.allocUnsafe(Math.min(Math.max(announced, 0), ceiling));
-    let length = 0;
+    const gathered = new MessageBuffer(announced, ceiling);
+    const tooMuch = (): CheckFailure => new CheckFailure('protocol', `the server sent more than ${ceiling} bytes for one message`, { afterLogin: true });
     try {
       for (;;) {
         const fetched = await this.session.withLiteralCeiling(ceiling, () => this.session.bounded(
-          this.client.fetchOne(String(uid), { source: { start: length, maxLength: window } }, { uid: true }), 'a part of a message'));
+          this.client.fetchOne(String(uid), { source: { start: gathered.received, maxLength: window } }, { uid: true }), 'a part of a message'));
         if (!fetched) return undefined;
         const piece = fetched.source ?? Buffer.alloc(0);
         if (piece.length > window) {
           // The whole message, whatever we asked for.
-          if (piece.length > ceiling) throw new CheckFailure('protocol', `the server sent more than ${ceiling} bytes for one message`, { afterLogin: true });
+          if (piece.length > ceiling) throw tooMuch();
           return piece;
         }
-        if (length + piece.length > ceiling) throw new CheckFailure('protocol', `the server sent more than ${ceiling} bytes for one message`, { afterLogin: true });
-        if (length + piece.length > buffer.length) {
-          const grown = Buffer.allocUnsafe(Math.min(ceiling, Math.max(buffer.length * 2, length + piece.length)));
-          buffer.copy(grown, 0, 0, length);
-          buffer = grown;
-        }
-        piece.copy(buffer, length);
-        length += piece.length;
-        if (piece.length < window) return length === buffer.length ? buffer : buffer.subarray(0, length);
+        if (!gathered.append(piece)) throw tooMuch();
+        if (piece.length < window) return gathered.bytes;
       }
     } catch (error) {
       this.selected = undefined;
@@ -187,7 +160,7 @@ export class ImapMailboxes {
     await this.examine(path);
     try {
       await this.session.withLiteralCeiling(ceiling, () => this.session.bounded((async () => {
-        for await (const message of this.client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
+        for await (const message of this.client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
           if (message.source) found.set(message.uid, message.source);
         }
       })(), 'a batch of messages'));
