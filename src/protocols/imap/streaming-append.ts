@@ -104,9 +104,7 @@ export class StreamingAppendSession {
       return;
     }
     if (!this.capabilities.has('MULTIAPPEND')) {
-      await this.pipelined(items.map((item, index) => ({ parts: appendParts(item), indexes: [index] })), (indexes, tagged) => {
-        onAnswer(indexes[0]!, tagged.status === 'OK' ? { ok: true, ...appendedUid(tagged) } : { ok: false, refused: refusalOf(tagged) });
-      });
+      await this.pipelined(items.map((item, index) => ({ parts: appendParts(item), indexes: [index] })), (indexes, tagged) => onAnswer(indexes[0]!, answerOf(tagged)));
       return;
     }
     // RFC 3502 MULTIAPPEND: the messages of one folder in one command, stored by the server in one
@@ -126,16 +124,14 @@ export class StreamingAppendSession {
     const again: number[] = [];
     await this.pipelined(commands, (indexes, tagged) => {
       if (tagged.status !== 'OK' && indexes.length > 1) { again.push(...indexes); return; }
-      if (tagged.status !== 'OK') { onAnswer(indexes[0]!, { ok: false, refused: refusalOf(tagged) }); return; }
+      if (tagged.status !== 'OK') { onAnswer(indexes[0]!, answerOf(tagged)); return; }
       const uids = appendedUids(tagged, indexes.length);
       for (const [position, index] of indexes.entries()) {
         onAnswer(index, { ok: true, ...(uids ? { uid: uids.uids[position]!, uidValidity: uids.uidValidity } : {}) });
       }
     });
     if (again.length > 0) {
-      await this.pipelined(again.map((index) => ({ parts: appendParts(items[index]!), indexes: [index] })), (indexes, tagged) => {
-        onAnswer(indexes[0]!, tagged.status === 'OK' ? { ok: true, ...appendedUid(tagged) } : { ok: false, refused: refusalOf(tagged) });
-      });
+      await this.pipelined(again.map((index) => ({ parts: appendParts(items[index]!), indexes: [index] })), (indexes, tagged) => onAnswer(indexes[0]!, answerOf(tagged)));
     }
   }
 
@@ -311,7 +307,6 @@ function quoted(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
-/** RFC 3501 §5.1.3: mailbox names in modified UTF-7 (we never ENABLE UTF8=ACCEPT here). */
 export interface AppendItem { path: string; content: Buffer; flags: string[]; date: Date | undefined }
 export type AppendAnswer = { ok: true; uid?: number; uidValidity?: string } | { ok: false; refused: ImapCommandRefused };
 
@@ -354,11 +349,16 @@ export function appendedUids(answer: Pick<Tagged, 'code' | 'codeArgs'>, count: n
 }
 
 function appendedUid(answer: Tagged): { uid?: number; uidValidity?: string } {
-  if (answer.code !== 'APPENDUID') return {};
-  const [uidValidity, uid] = answer.codeArgs;
-  return { ...(uid && /^\d{1,10}$/.test(uid) ? { uid: Number(uid) } : {}), ...(uidValidity && /^\d{1,10}$/.test(uidValidity) ? { uidValidity } : {}) };
+  const appended = appendedUids(answer, 1);
+  return appended ? { uid: appended.uids[0]!, uidValidity: appended.uidValidity } : {};
 }
 
+/** One APPEND's answer: stored (with its UID when told), or refused. */
+function answerOf(tagged: Tagged): AppendAnswer {
+  return tagged.status === 'OK' ? { ok: true, ...appendedUid(tagged) } : { ok: false, refused: refusalOf(tagged) };
+}
+
+/** RFC 3501 §5.1.3: mailbox names in modified UTF-7 (we never ENABLE UTF8=ACCEPT here). */
 function mailboxName(path: string): string {
   const encoded = /^[\x20-\x25\x27-\x7e]*$/.test(path) ? path : iconv.encode(path, 'utf-7-imap').toString('latin1');
   return quoted(encoded);
