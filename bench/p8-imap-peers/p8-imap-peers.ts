@@ -3,7 +3,7 @@
 // both meet the same disk and cache; then 20 new messages and an incremental run of each with the
 // state the first run left. Correctness is counted, not assumed: messages per folder and flags.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { pick, type BenchContext } from '../support/bench-context.js';
@@ -47,23 +47,10 @@ function sameInventory(a: Map<string, string[]>, b: Map<string, string[]>): bool
 
 async function timedMbsync(home: string): Promise<Timed> {
   const started = process.hrtime.bigint();
-  const run = runMbsync(home);
-  // The sampler reads mbsync's own /proc entry; its pid is found by the config path it runs with.
-  const pid = await new Promise<number | undefined>((resolve) => setTimeout(() => resolve(findPid(home)), 5));
-  const peak = pid ? await samplePeakUntil(pid, run) : undefined;
-  await run;
+  const { pid, done } = runMbsync(home);
+  const peak = pid ? await samplePeakUntil(pid, done) : undefined;
+  await done;
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssBytes: peak?.peakRssBytes ?? 0 };
-}
-
-function findPid(home: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.startsWith('/usr/bin/mbsync') && cmdline.includes(home)) return Number(entry);
-    } catch { /* gone */ }
-  }
-  return undefined;
 }
 
 export async function imapPeersBench(context: BenchContext): Promise<BenchSection> {

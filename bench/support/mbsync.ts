@@ -31,14 +31,16 @@ export function mbsyncHome(caFile: string, far: MbsyncSide, near: MbsyncSide): s
   return home;
 }
 
-/** One `mbsync copy`; rejects with its output when it fails. */
-export function runMbsync(home: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/mbsync', ['-q', '-c', join(home, 'mbsyncrc'), 'copy'], { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (data: Buffer) => { output += data.toString(); });
-    child.stderr.on('data', (data: Buffer) => { output += data.toString(); });
+/** One `mbsync copy`: its pid (to sample its memory) and its end, which rejects with its output
+ * when it fails. */
+export function runMbsync(home: string): { pid: number | undefined; done: Promise<void> } {
+  const child = spawn('/usr/bin/mbsync', ['-q', '-c', join(home, 'mbsyncrc'), 'copy'], { env: { ...process.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (data: Buffer) => { output += data.toString(); });
+  child.stderr.on('data', (data: Buffer) => { output += data.toString(); });
+  const done = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`mbsync exited ${code}: ${output.slice(-2000)}`))));
   });
+  return { pid: child.pid, done };
 }

@@ -70,6 +70,8 @@ interface Runtime {
   saved: SavedAccount;
   endpoint: AccountEndpoint;
   account: AccountRuntime;
+  /** Its attempts, kept in the state dir (see account-history.ts). */
+  history: AccountHistory;
   messages: number | null;
   unread: number | null;
   lastCheckAt: number | null;
@@ -170,8 +172,7 @@ export class AppCore {
 
   /** A saved account's recent attempts (what `mailbeacon log` prints), oldest first. */
   history(url: string): HistoryEntry[] {
-    this.runtime(url); // a saved account only
-    return new AccountHistory(historyPath(this.deps.store.directory, url), (text) => this.redact(text)).entries();
+    return this.runtime(url).history.entries();
   }
 
   listAccounts(): AccountView[] {
@@ -211,6 +212,7 @@ export class AppCore {
     this.deps.store.removeAccount(url);
     await this.deps.secrets.deletePassword(url);
     await runtime.tokens?.forget();
+    runtime.history.forget();
     this.deps.push('account-removed', { url });
     this.publishTray();
   }
@@ -351,6 +353,7 @@ export class AppCore {
     const { store } = this.deps;
     const intervalMs = (saved.intervalSeconds ?? store.appSettings().defaultIntervalMinutes * 60) * 1000;
     const tokens = signedIn ?? (saved.oauth ? this.tokensFor(saved.url, saved.oauth, saved.ca) : undefined);
+    const history = new AccountHistory(historyPath(store.directory, saved.url), (text) => this.redact(text));
     const account = new AccountRuntime({
       url: saved.url,
       endpoint,
@@ -375,11 +378,11 @@ export class AppCore {
       random: this.deps.random,
       timers: this.deps.timers,
       idle: true,
-      history: new AccountHistory(historyPath(store.directory, saved.url), (text) => this.redact(text)),
+      history,
       onEvent: (event) => this.onWatchEvent(runtime, event),
     });
     const runtime: Runtime = {
-      saved, endpoint, account, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
+      saved, endpoint, account, history, messages: null, unread: null, lastCheckAt: null, nextCheckAt: null,
       lastFailure: null, state: 'ok', baselined: store.accountState(saved.url).detection !== undefined, tokens,
     };
     this.accounts.set(saved.url, runtime);

@@ -5,7 +5,7 @@
 // Nothing secret is written: the server's words pass the same redaction as the log, and nothing
 // else here comes from the user.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FailureReason } from '../protocols/check-failure.js';
 import type { WatchEvent } from './watch-events.js';
@@ -56,8 +56,11 @@ export class AccountHistory {
       entry = { at, outcome: 'credentials-needed' };
     }
     try {
-      mkdirSync(join(this.path, '..'), { recursive: true });
-      this.lines ??= existsSync(this.path) ? this.readLines().length : 0;
+      if (this.lines === undefined) {
+        // Once per process: the folder, and how long the file already is.
+        mkdirSync(join(this.path, '..'), { recursive: true });
+        this.lines = existsSync(this.path) ? this.readLines().length : 0;
+      }
       appendFileSync(this.path, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
       this.lines += 1;
       if (this.lines >= 2 * HISTORY_LIMIT) this.compact();
@@ -77,6 +80,12 @@ export class AccountHistory {
       } catch { /* a torn last line (killed mid-write) */ }
     }
     return entries.slice(-HISTORY_LIMIT);
+  }
+
+  /** The account is gone: so is what it did. */
+  forget(): void {
+    rmSync(this.path, { force: true });
+    this.lines = 0;
   }
 
   private readLines(): string[] {

@@ -2,7 +2,7 @@
 // a real keychain), in both languages: a good check, then the password changed on the server — the
 // refused login with the server's words and the guard's wait said as a time, and the question asked.
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,12 @@ describe('an account\'s history in the window', () => {
       await page.getByTestId('toggle-history').click();
       await history.waitFor({ state: 'detached' });
       await expect(page.getByTestId('toggle-history').textContent()).resolves.toBe(T.history.show);
+
+      // Removing the account forgets its history too.
+      const { url } = bridge.core.listAccounts()[0]!;
+      expect(readdirSync(join(bridge.stateDir, 'history'))).toHaveLength(1);
+      await page.evaluate(async (target) => { await (globalThis as unknown as { mailbeacon: { removeAccount: (r: { url: string }) => Promise<void> } }).mailbeacon.removeAccount({ url: target }); }, url);
+      expect(readdirSync(join(bridge.stateDir, 'history'))).toEqual([]);
     } finally {
       await context.close();
       await bridge.stop();

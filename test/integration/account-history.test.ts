@@ -2,7 +2,7 @@
 // (a refused login with the server's words, counted; a good check), `mailbeacon log` prints it in
 // words and as JSON, and neither the history file nor the output holds the password; `diagnose`
 // gathers it all for support, without a secret.
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +103,16 @@ describe('mailbeacon diagnose', () => {
     // To stdout, the same document.
     const printed = await runCli(['diagnose', '--state', stateDir]);
     expect(JSON.parse(printed.stdout)).toMatchObject({ accounts: [expect.objectContaining({ url })] });
+
+    // A place that cannot be written: our words, exit 2, nothing half-written.
+    const unwritable = await runCli(['diagnose', '--state', stateDir, '--out', stateDir]);
+    expect(unwritable.status).toBe(2);
+    expect(unwritable.stderr).toBe(`mailbeacon: cannot write ${stateDir}: EISDIR\n`);
+
+    // Removing the account forgets what it did too.
+    const historyFile = join(stateDir, 'history', readdirSync(join(stateDir, 'history'))[0]!);
+    expect((await runCli(['accounts', 'remove', url, '--state', stateDir])).status).toBe(0);
+    expect(existsSync(historyFile)).toBe(false);
+    expect((await runCli(['log', url, '--state', stateDir])).stdout).toBe(`${url}: no attempts recorded yet\n`);
   });
 });

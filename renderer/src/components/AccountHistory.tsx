@@ -44,8 +44,9 @@ export function AccountHistory({ url, version }: { url: string; version: string 
       <h3>{t('history.heading')}</h3>
       {entries.length === 0 && <p className="empty">{t('history.empty')}</p>}
       <ol>
-        {[...entries].reverse().slice(0, 50).map((entry) => (
-          <li key={`${entry.at}-${entry.outcome}`} className={`history-${entry.outcome}`}>
+        {[...entries].reverse().slice(0, 50).map((entry, index) => (
+          // Two attempts can share a millisecond: the position keeps keys apart.
+          <li key={`${entry.at}-${index}`} className={`history-${entry.outcome}`}>
             <time dateTime={entry.at}>{new Date(entry.at).toLocaleString(i18n.language)}</time>
             {historyText(entry, t, i18n.language).map((line, index) => <span key={index} className="history-line">{line}</span>)}
           </li>

@@ -1,3 +1,4 @@
+import { AccountHistory, historyPath } from '../../watch/account-history.js';
 import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js';
 import type { CheckFailure } from '../../protocols/check-failure.js';
 import { realTimers } from '../../protocols/deadline.js';
@@ -81,6 +82,7 @@ export async function accountsRemove(args: { url: string; stateDir?: string | un
   const store = openStore(args.stateDir);
   if (!store.removeAccount(url)) throw new UsageError(`no saved account ${url} (see "mailbeacon accounts list")`);
   await environment.secrets.deletePassword(url);
+  new AccountHistory(historyPath(store.directory, url), (text) => text).forget();
   write(`removed ${url}`);
   return 0;
 }

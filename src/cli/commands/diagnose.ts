@@ -11,6 +11,7 @@ import { VERSION } from '../../version.js';
 import { AccountHistory, historyPath } from '../../watch/account-history.js';
 import { openStore } from '../account-context.js';
 import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../usage-error.js';
 
 export interface DiagnoseArgs { stateDir?: string | undefined; out?: string | undefined }
 
@@ -58,8 +59,12 @@ export function diagnoseCommand(args: DiagnoseArgs, write: (line: string) => voi
     return EXIT.ok;
   }
   const text = `${JSON.stringify(report, null, 2)}\n`;
-  writeFileSync(args.out, text, { mode: 0o600 });
-  chmodSync(args.out, 0o600); // an existing file keeps its mode otherwise
+  try {
+    writeFileSync(args.out, text, { mode: 0o600 });
+    chmodSync(args.out, 0o600); // an existing file keeps its mode otherwise
+  } catch (error) {
+    throw new UsageError(`cannot write ${args.out}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
   write(`diagnostics written to ${args.out}`);
   return EXIT.ok;
 }
