@@ -79,6 +79,9 @@ async function run(): Promise<void> {
       if (notification.kind === 'credentials-needed') window.show();
       showNotification(notification, {
         t, userOf, linkOf: (url) => core.webmailUrl(url), openLink: openExternalSafely, openWindow: () => window.show(),
+        canMarkRead: (url) => core.canMarkAsRead(url),
+        markRead: (planned) => core.markAsRead(planned),
+        onMarkFailed: (error) => logger.warn({ msg: 'mark as read failed', reason: error instanceof Error ? error.message : String(error) }),
       });
     },
   });

@@ -335,6 +335,25 @@ export class AppCore {
     return [...this.accounts.values()].some((runtime) => runtime.saved.webmailUrl !== undefined && runtime.saved.webmailUrl === link);
   }
 
+  /** Whether this account's notifications can offer "Mark as read": IMAP has flags, POP3 none. */
+  canMarkAsRead(url: string): boolean {
+    return this.accounts.get(url)?.endpoint.protocol === 'imap';
+  }
+
+  /**
+   * "Mark as read" on a new-mail notification (one message, or every message of a group): sets
+   * \Seen on exactly those messages through the account's runtime — its idling session when one
+   * is open, else the next check the lockout guard allows. Resolves with how many it named.
+   * Main calls this with the ids of a notification the core itself planned, never the page's.
+   */
+  markAsRead(notification: PlannedNotification): Promise<number> {
+    const runtime = this.accounts.get(notification.accountUrl);
+    if (!runtime) return Promise.reject(new AppCoreError('that account is no longer set up'));
+    if (runtime.endpoint.protocol !== 'imap') return Promise.reject(new AppCoreError('POP3 keeps no read flags: mail can only be marked as read over IMAP'));
+    const ids = notification.kind === 'message' ? [notification.messageId] : notification.messageIds;
+    return runtime.account.markSeen(ids);
+  }
+
   webmailUrl(url: string): string | undefined {
     return this.accounts.get(url)?.saved.webmailUrl;
   }

@@ -9,7 +9,7 @@ export const GROUP_THRESHOLD = 3;
 
 export type PlannedNotification =
   | { kind: 'message'; accountUrl: string; messageId: string; from: string; subject: string }
-  | { kind: 'group'; accountUrl: string; count: number; senders: string[] };
+  | { kind: 'group'; accountUrl: string; count: number; senders: string[]; messageIds: string[] };
 
 /** Remembers which messages were announced; bounded, oldest forgotten first. */
 export class AnnouncedMessages {
@@ -51,7 +51,7 @@ export function planNotifications(
   if (!options.settings.notifications || inQuietHours(options.settings.quietHours, options.now) || fresh.length === 0) return [];
   if (fresh.length > GROUP_THRESHOLD) {
     const senders = [...new Set(fresh.map((message) => message.from).filter(Boolean))].slice(0, 3);
-    return [{ kind: 'group', accountUrl, count: fresh.length, senders }];
+    return [{ kind: 'group', accountUrl, count: fresh.length, senders, messageIds: fresh.map((message) => message.id) }];
   }
   return fresh.map((message) => ({ kind: 'message', accountUrl, messageId: message.id, from: message.from, subject: message.subject }));
 }

@@ -121,7 +121,7 @@ const en = {
     open: 'Open Mailbeacon', quit: 'Quit', tooltipLine: '{{user}}: {{state}}, {{next}}', unread: '{{count}} unread',
   },
   notify: {
-    group: '{{count}} new messages', groupBody: 'From {{senders}}', noSubject: '(no subject)', noSender: '(unknown sender)',
+    group: '{{count}} new messages', groupBody: 'From {{senders}}', noSubject: '(no subject)', noSender: '(unknown sender)', markRead: 'Mark as read', open: 'Open',
     credentialsTitle: 'Password needed', credentialsBody: '{{user}}: the saved password is no longer accepted.',
   },
 };
@@ -240,7 +240,7 @@ const zhCN: Strings = {
     open: '打开 Mailbeacon', quit: '退出', tooltipLine: '{{user}}：{{state}}，{{next}}', unread: '{{count}} 封未读',
   },
   notify: {
-    group: '{{count}} 封新邮件', groupBody: '来自 {{senders}}', noSubject: '（无主题）', noSender: '（未知发件人）',
+    group: '{{count}} 封新邮件', groupBody: '来自 {{senders}}', noSubject: '（无主题）', noSender: '（未知发件人）', markRead: '标记为已读', open: '打开',
     credentialsTitle: '需要密码', credentialsBody: '{{user}}：已保存的密码不再被接受。',
   },
 };

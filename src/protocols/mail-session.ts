@@ -55,4 +55,7 @@ export interface MailSession {
   startIdle?(events: { onNewMail: () => void; onLost: () => void }): Promise<void>;
   /** Enters IDLE; resolves when the next command ends it. */
   idle?(): Promise<void>;
+  /** Sets the read flag on exactly these messages (ids from this protocol's summaries); resolves
+   * with how many were named. IMAP only: POP3 has no flags. */
+  markSeen?(ids: readonly string[]): Promise<number>;
 }

@@ -100,6 +100,14 @@ export class AccountRuntime {
   resume(): void { this.watcher.resume(); }
   credentialsReplaced(): void { this.watcher.credentialsReplaced(); }
 
+  /** "Mark as read" on a notification: through the idling session when there is one, else with a
+   * check the lockout guard allows (a stale password is not tried again just for this). */
+  markSeen(ids: readonly string[]): Promise<number> {
+    const done = this.runner.markSeen(ids);
+    this.watcher.checkNow();
+    return done;
+  }
+
   async stop(): Promise<void> {
     this.watcher.stop();
     await this.runner.close().catch(() => undefined);

@@ -35,8 +35,14 @@ export interface CheckRunnerOptions {
   onPushed?: (report: MailboxReport) => void;
 }
 
+/** "Mark as read" requests waiting for a session; more are refused rather than held. */
+export const MAX_PENDING_MARKS = 100;
+
+interface PendingMark { ids: readonly string[]; resolve: (count: number) => void; reject: (error: unknown) => void }
+
 export class CheckRunner {
   private idleSession: MailSession | undefined;
+  private marks: PendingMark[] = [];
   private closed = false;
   private busy: Promise<unknown> = Promise.resolve();
 
@@ -53,8 +59,20 @@ export class CheckRunner {
 
   private idleStarting: Promise<void> = Promise.resolve();
 
+  /**
+   * Sets the read flag on these messages with the next session: the idling one at once (no new
+   * login), else the next attempt's — the caller asks the watcher for that attempt, so the lockout
+   * guard decides when a login may happen. Resolves with how many messages were named.
+   */
+  markSeen(ids: readonly string[]): Promise<number> {
+    if (this.closed) return Promise.reject(new CheckFailure('internal', 'the account was stopped before the messages could be marked as read'));
+    if (this.marks.length >= MAX_PENDING_MARKS) return Promise.reject(new CheckFailure('internal', 'too many "mark as read" requests are waiting for the server'));
+    return new Promise((resolve, reject) => { this.marks.push({ ids, resolve, reject }); });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    for (const mark of this.marks.splice(0)) mark.reject(new CheckFailure('internal', 'the account was stopped before the messages could be marked as read'));
     const session = this.idleSession;
     this.idleSession = undefined;
     await session?.close();
@@ -119,6 +137,8 @@ export class CheckRunner {
 
   private async checkWith(session: MailSession): Promise<MailboxReport> {
     try {
+      // Before the check, so the unread count it reports already counts the marks.
+      await this.applyMarks(session);
       const report = await session.check(this.options.loadState());
       this.options.saveState(report.state);
       return report;
@@ -127,6 +147,30 @@ export class CheckRunner {
       throw error;
     } finally {
       if (this.idleSession && session === this.idleSession) void this.idleAgain(session);
+    }
+  }
+
+  private async applyMarks(session: MailSession): Promise<void> {
+    while (this.marks.length > 0) {
+      const mark = this.marks[0]!;
+      if (!session.markSeen) {
+        this.marks.shift();
+        mark.reject(new CheckFailure('protocol', 'this server has no read flags to set (POP3)'));
+        continue;
+      }
+      try {
+        const count = await session.markSeen(mark.ids);
+        this.marks.shift();
+        mark.resolve(count);
+      } catch (error) {
+        // A refusal answers this request; a lost connection leaves it for the next session.
+        if (error instanceof CheckFailure && error.reason === 'protocol') {
+          this.marks.shift();
+          mark.reject(error);
+          continue;
+        }
+        throw error;
+      }
     }
   }
 

@@ -65,7 +65,7 @@ export class FakeTray extends EventEmitter {
 export class FakeNotification extends EventEmitter {
   static isSupported(): boolean { return true; }
   shown = false;
-  constructor(readonly options: { title: string; body: string }) { super(); calls.notifications.push(this); }
+  constructor(readonly options: { title: string; body: string; actions?: Array<{ type: string; text?: string }> }) { super(); calls.notifications.push(this); }
   show(): void { this.shown = true; }
 }
 

@@ -282,6 +282,37 @@ export class ImapSession implements MailSession {
     return { messages: state.messages, unseen, newMessages, state };
   }
 
+  /**
+   * Sets `\Seen` on exactly these INBOX messages (ids `UIDVALIDITY:UID`, as in the summaries this
+   * session reported) and on nothing else; resolves with how many it named. Ids of another
+   * UIDVALIDITY are skipped: after a reset their UIDs may name other messages. INBOX is selected
+   * read-write for the one UID STORE and examined again after, so an idling session goes on
+   * reading without changing anything.
+   */
+  markSeen(ids: readonly string[]): Promise<number> {
+    return this.bounded(this.storeSeen(ids), 'marking messages as read');
+  }
+
+  private async storeSeen(ids: readonly string[]): Promise<number> {
+    const lock = await this.client.getMailboxLock('INBOX', { readOnly: false });
+    let uids: number[] = [];
+    try {
+      const mailbox = this.client.mailbox;
+      const uidValidity = mailbox ? String(mailbox.uidValidity) : undefined;
+      uids = uidsOfMailbox(ids, uidValidity);
+      if (uids.length === 0) return 0;
+      const stored = await this.client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true });
+      if (!stored) {
+        await new Promise((resolve) => setImmediate(resolve));
+        throw this.errors.last ? this.failure(this.errors.last) : new CheckFailure('protocol', 'the server refused to mark the messages as read', { afterLogin: true });
+      }
+    } finally {
+      lock.release();
+    }
+    await this.client.mailboxOpen('INBOX', { readOnly: true });
+    return uids.length;
+  }
+
   /** Envelopes of messages with UID >= `fromUid`, or of the newest ones on a first look. */
   async summaries(fromUid: number | undefined, messages: number, uidValidity: string): Promise<MessageSummary[]> {
     if (messages === 0) return [];
@@ -303,4 +334,17 @@ export class ImapSession implements MailSession {
       lock.release();
     }
   }
+}
+
+/** The UIDs among `UIDVALIDITY:UID` ids that belong to this UIDVALIDITY, each once, ascending. */
+export function uidsOfMailbox(ids: readonly string[], uidValidity: string | undefined): number[] {
+  if (uidValidity === undefined) return [];
+  const uids = new Set<number>();
+  for (const id of ids) {
+    const match = /^(\d+):(\d+)$/.exec(id);
+    if (!match || match[1] !== uidValidity) continue;
+    const uid = Number(match[2]);
+    if (Number.isSafeInteger(uid) && uid > 0 && uid <= 0xffffffff) uids.add(uid);
+  }
+  return [...uids].sort((a, b) => a - b);
 }
