@@ -96,7 +96,7 @@ async function run(): Promise<void> {
     resume: (url) => core.resume(url),
     open: () => window.show(),
     quit: () => app.quit(),
-  }, t);
+  }, t, process.platform === 'win32' ? (image, description) => window.setOverlay(image, description) : undefined);
 
   async function applySettings(): Promise<void> {
     const settings = store.appSettings();

@@ -24,6 +24,12 @@ export function trayIconFile(state: TrayState, platform: NodeJS.Platform): strin
   return `tray-${state}.png`;
 }
 
+/** Windows' taskbar overlay for an unread count (1–9, then "9+"), or null for none. */
+export function overlayIconFile(unread: number): string | null {
+  if (unread <= 0) return null;
+  return unread > 9 ? 'overlay-9plus.png' : `overlay-${unread}.png`;
+}
+
 export function nextCheckText(nextCheckAt: number | null, now: number, t: TFunction): string {
   if (nextCheckAt === null) return t('accounts.notScheduled');
   const seconds = Math.max(0, Math.round((nextCheckAt - now) / 1000));
@@ -63,7 +69,12 @@ export function trayMenuTemplate(summary: TraySummary, actions: TrayActions, t: 
 export class TrayController {
   private readonly tray: Tray;
 
-  constructor(private readonly assetsDir: string, private readonly actions: TrayActions, private t: TFunction) {
+  /** `showUnread`: where the shell shows the count besides the tray — on Windows, which has no badge
+   * API, the taskbar button's overlay. */
+  constructor(
+    private readonly assetsDir: string, private readonly actions: TrayActions, private t: TFunction,
+    private readonly showUnread?: (image: Electron.NativeImage | null, description: string) => void,
+  ) {
     this.tray = new Tray(this.icon('ok'));
     this.tray.on('click', () => actions.open());
   }
@@ -75,6 +86,10 @@ export class TrayController {
     this.tray.setToolTip(trayTooltip(summary, now, this.t));
     if (process.platform === 'darwin') this.tray.setTitle(summary.unread > 0 ? String(summary.unread) : '');
     app.setBadgeCount(summary.unread);
+    if (this.showUnread) {
+      const file = overlayIconFile(summary.unread);
+      this.showUnread(file ? nativeImage.createFromPath(join(this.assetsDir, file)) : null, summary.unread > 0 ? this.t('tray.unread', { count: summary.unread }) : '');
+    }
     this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(summary, this.actions, this.t)));
   }
 

@@ -17,6 +17,8 @@ export const SECURE_WEB_PREFERENCES = {
 
 export class MainWindow {
   private window: BrowserWindow | undefined;
+  /** Windows' taskbar overlay (the unread count), kept for a window made later. */
+  private overlay: { image: Electron.NativeImage | null; description: string } = { image: null, description: '' };
 
   constructor(private readonly preloadFile: string) {}
 
@@ -41,6 +43,7 @@ export class MainWindow {
       webPreferences: { ...SECURE_WEB_PREFERENCES, preload: this.preloadFile },
     });
     hardenWebContents(window.webContents);
+    if (this.overlay.image) window.setOverlayIcon(this.overlay.image, this.overlay.description);
     window.once('ready-to-show', () => window.show());
     window.on('closed', () => { this.window = undefined; });
     void window.loadURL(this.pageUrl);
@@ -50,6 +53,13 @@ export class MainWindow {
 
   send(channel: string, payload: unknown): void {
     if (this.window && !this.window.isDestroyed()) this.window.webContents.send(channel, payload);
+  }
+
+  /** The taskbar button's overlay (Windows): shown now if the window is open, else when it opens;
+   * `null` removes it. */
+  setOverlay(image: Electron.NativeImage | null, description: string): void {
+    this.overlay = { image, description };
+    if (this.window && !this.window.isDestroyed()) this.window.setOverlayIcon(image, description);
   }
 
   setProgress(fraction: number): void {

@@ -97,7 +97,41 @@ function badge(size: number, colour: Rgba, template: boolean, state = 'ok'): (x:
   };
 }
 
+/** 3×5 pixel glyphs for the unread count on Windows' taskbar overlay. */
+const GLYPHS: Record<string, string[]> = {
+  '0': ['###', '#.#', '#.#', '#.#', '###'], '1': ['.#.', '##.', '.#.', '.#.', '###'], '2': ['###', '..#', '###', '#..', '###'],
+  '3': ['###', '..#', '###', '..#', '###'], '4': ['#.#', '#.#', '###', '..#', '..#'], '5': ['###', '#..', '###', '..#', '###'],
+  '6': ['###', '#..', '###', '#.#', '###'], '7': ['###', '..#', '.#.', '.#.', '.#.'], '8': ['###', '#.#', '###', '#.#', '###'],
+  '9': ['###', '#.#', '###', '..#', '###'], '+': ['...', '.#.', '###', '.#.', '...'],
+};
+
+/** A red rounded square with the count in white (Windows draws it over the taskbar button's corner). */
+function countBadge(size: number, text: string): (x: number, y: number) => Rgba {
+  const scale = Math.max(1, Math.floor((size * (text.length === 1 ? 0.65 : 0.5)) / 5));
+  const width = (text.length * 4 - 1) * scale;
+  const left = Math.floor((size - width) / 2);
+  const top = Math.floor((size - 5 * scale) / 2);
+  return (x, y) => {
+    const u = (x + 0.5) / size;
+    const v = (y + 0.5) / size;
+    const corner = 0.25;
+    const cu = Math.min(Math.max(u, corner), 1 - corner);
+    const cv = Math.min(Math.max(v, corner), 1 - corner);
+    if ((u - cu) ** 2 + (v - cv) ** 2 > corner ** 2) return [0, 0, 0, 0];
+    const gx = Math.floor((x - left) / scale);
+    const gy = Math.floor((y - top) / scale);
+    const glyph = GLYPHS[text[Math.floor(gx / 4)] ?? ''];
+    const lit = x >= left && y >= top && gx % 4 < 3 && gy < 5 && glyph?.[gy]?.[gx % 4] === '#';
+    return lit ? [255, 255, 255, 255] : STATES.error!;
+  };
+}
+
 const dir = join(process.cwd(), 'assets');
+for (const count of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '9+']) {
+  const name = `overlay-${count.replace('+', 'plus')}`;
+  writeFileSync(join(dir, `${name}.png`), png(16, countBadge(16, count)));
+  writeFileSync(join(dir, `${name}@2x.png`), png(32, countBadge(32, count)));
+}
 for (const [state, colour] of Object.entries(STATES)) {
   writeFileSync(join(dir, `tray-${state}.png`), png(32, badge(32, colour, false, state)));
   writeFileSync(join(dir, `tray-${state}@2x.png`), png(64, badge(64, colour, false, state)));

@@ -47,6 +47,8 @@ export class FakeBrowserWindow extends EventEmitter {
   show(): void {}
   focus(): void {}
   setProgressBar(progress: number): void { this.progress = progress; }
+  overlay: { image: unknown; description: string } | undefined;
+  setOverlayIcon(image: unknown, description: string): void { this.overlay = { image, description }; }
 }
 
 export class FakeTray extends EventEmitter {

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MainWindow } from '../../main/window.js';
 import { summariseTray } from '../../src/app/tray-summary.js';
-import { TrayController, trayIconFile, trayMenuTemplate, trayTooltip } from '../../main/tray.js';
+import { overlayIconFile, TrayController, trayIconFile, trayMenuTemplate, trayTooltip } from '../../main/tray.js';
 import { createTexts } from '../../main/texts.js';
 import { calls, resetElectronMock } from './electron-mock.js';
 
@@ -48,6 +50,22 @@ describe('tray', () => {
     const oauth = [{ ...accounts[1]!, auth: 'oauth2' as const }];
     expect(trayMenuTemplate(summariseTray(oauth), actions, await createTexts('en', 'en-US'))[0]!.label).toBe('Sign in again for b…');
     expect(trayMenuTemplate(summariseTray(oauth), actions, await createTexts('zh-CN', 'en-US'))[0]!.label).toBe('为 b 重新登录…');
+  });
+
+  it('Windows: the unread count on the taskbar button as an overlay (1–9, then 9+), kept for a window opened later', async () => {
+    expect([0, 1, 9, 10, 250].map(overlayIconFile)).toEqual([null, 'overlay-1.png', 'overlay-9.png', 'overlay-9plus.png', 'overlay-9plus.png']);
+    for (const file of ['overlay-1.png', 'overlay-5.png', 'overlay-9plus.png', 'overlay-9plus@2x.png']) {
+      expect(existsSync(new URL(`../../assets/${file}`, import.meta.url)), file).toBe(true);
+    }
+    const t = await createTexts('zh-CN', 'en-US');
+    const window = new MainWindow('/preload.cjs');
+    const controller = new TrayController('/assets', { checkNow() {}, enterPassword() {}, pause() {}, resume() {}, open() {}, quit() {} }, t,
+      (image, description) => window.setOverlay(image, description));
+    controller.update(summariseTray(accounts), 0);
+    const opened = calls.windows[0] ?? (window.show(), calls.windows[0]!);
+    expect(opened.overlay).toEqual({ image: { path: '/assets/overlay-3.png' }, description: '3 封未读' });
+    controller.update(summariseTray(accounts.map((a) => ({ ...a, unread: 0 }))), 0);
+    expect(opened.overlay).toEqual({ image: null, description: '' });
   });
 
   it('TrayController puts the state icon, tooltip, badge and menu on the real tray', async () => {
