@@ -4,7 +4,9 @@ import tseslint from 'typescript-eslint';
 // for each folder of src/, the folders of src/ it must never import. Protocols sit at the bottom;
 // the domain folders above them never reach the shells' adapters (app/, cli/, ipc/) at the top.
 // test/unit/layering-lint.test.ts proves that each forbidden edge fails.
-const SHELLS = ['app', 'cli', 'ipc'];
+// support/ (the diagnostics export) sits just below the shells: both present it, nothing under it
+// may reach it.
+const SHELLS = ['support', 'app', 'cli', 'ipc'];
 const ABOVE_PROTOCOLS = ['login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', 'i18n', 'runtime', ...SHELLS];
 export const LAYER_MAP = {
   account: ['protocols', 'detection', ...ABOVE_PROTOCOLS],
@@ -22,6 +24,7 @@ export const LAYER_MAP = {
   oauth: ['login-control', 'settings', 'watch', 'migration', 'discovery', 'i18n', 'runtime', ...SHELLS],
   i18n: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
   runtime: ['protocols', 'detection', 'login-control', 'settings', 'secrets', 'watch', 'migration', 'discovery', 'oauth', ...SHELLS],
+  support: ['app', 'cli', 'ipc'],
   ipc: ['app', 'cli'],
   app: ['cli'],
   cli: ['app', 'ipc'],

@@ -3,7 +3,7 @@
 // First: V8 settings that must precede every other module (see v8-tuning.ts).
 import { networkFromEnvironment } from '../src/app/network-from-environment.js';
 import './v8-tuning.js';
-import { app, ipcMain, net, powerMonitor, session } from 'electron';
+import { app, dialog, ipcMain, net, powerMonitor, session } from 'electron';
 import type { TFunction } from 'i18next';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { AppCore } from '../src/app/app-core.js';
 import { createIpcHandlers } from '../src/app/ipc-handlers.js';
 import type { TraySummary } from '../src/app/tray-summary.js';
 import { parseAccountUrl } from '../src/account/account-url.js';
+import { RecentLog, recentLogPath } from '../src/log/recent-log.js';
 import { createLogger, SecretRegistry } from '../src/log/redacting-logger.js';
 import { KeytarSecretStore } from '../src/secrets/keytar-secret-store.js';
 import { ConfSettingsStore } from '../src/settings/conf-settings-store.js';
@@ -40,7 +41,13 @@ async function run(): Promise<void> {
   serveApp(session.defaultSession, join(here, '..', 'renderer'));
 
   const secrets = new SecretRegistry();
-  const logger = createLogger({ secrets, minLevel: app.isPackaged ? 'warn' : 'info', write: (line) => process.stderr.write(`${line}\n`) });
+  // Log lines (redacted by the logger) go to stderr and to the data dir's recent log, whose tail
+  // the diagnostics export carries.
+  const recentLog = new RecentLog(recentLogPath(app.getPath('userData')));
+  const logger = createLogger({
+    secrets, minLevel: app.isPackaged ? 'warn' : 'info',
+    write: (line) => { process.stderr.write(`${line}\n`); recentLog.append(line); },
+  });
   // Settings live in the app's data dir through the core's settings port (conf, electron-store's base).
   const store = new ConfSettingsStore(app.getPath('userData'));
   const window = new MainWindow(join(here, 'preload.cjs'));
@@ -63,6 +70,7 @@ async function run(): Promise<void> {
     // RFC 8252: the sign-in happens in the user's own browser, never in a window of ours.
     openSignInPage: (url) => openExternalSafely(url),
     env: process.env,
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
     push: (channel, payload) => {
       window.send(channel, payload);
       // The taskbar/dock shows a running migration's progress too.
@@ -86,7 +94,16 @@ async function run(): Promise<void> {
     },
   });
 
-  registerIpc(ipcMain, createIpcHandlers(core, { openLink: openExternalSafely }),
+  registerIpc(ipcMain, createIpcHandlers(core, {
+    openLink: openExternalSafely,
+    // Main asks the user where the diagnostics go; the page never names a path.
+    chooseSavePath: async (suggestedName) => {
+      const options = { defaultPath: join(app.getPath('documents'), suggestedName), filters: [{ name: 'JSON', extensions: ['json'] }] };
+      const parent = window.current;
+      const answer = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return answer.canceled ? undefined : answer.filePath;
+    },
+  }),
     trustedSender((contents) => window.isOurs(contents), `${APP_ORIGIN}/`), (message) => logger.warn(message));
 
   shell.tray = new TrayController(join(here, '..', '..', 'assets'), {

@@ -18,6 +18,7 @@ import { AccountHistory, historyPath, type HistoryEntry } from '../watch/account
 import { AccountRuntime } from '../watch/account-runtime.js';
 import { CheckRunner } from '../watch/check-runner.js';
 import type { WatchEvent } from '../watch/watch-events.js';
+import { diagnostics } from '../support/diagnostics.js';
 import { MigrationManager } from './migration-manager.js';
 import { AnnouncedMessages, planNotifications, type PlannedNotification } from './notification-planner.js';
 import { summariseTray, type TraySummary } from './tray-summary.js';
@@ -49,6 +50,8 @@ export interface AppCoreDeps {
   notify: (notification: AppNotification) => void;
   push: <C extends PushChannel>(channel: C, payload: PushOf<C>) => void;
   onTray: (summary: TraySummary) => void;
+  /** What runs the app (Electron, Chromium, Node), for the diagnostics export. */
+  versions?: Record<string, string | undefined>;
   /** The shell follows saved settings too (language of the tray, start at login). */
   onSettingsChanged?: (settings: AppSettings) => void;
   now: () => number;
@@ -333,6 +336,11 @@ export class AppCore {
     }
     if (parsed.protocol === 'mailto:') return true;
     return [...this.accounts.values()].some((runtime) => runtime.saved.webmailUrl !== undefined && runtime.saved.webmailUrl === link);
+  }
+
+  /** The diagnostics export for support (src/support/diagnostics.ts): no secret, the log's tail. */
+  diagnostics(): Record<string, unknown> {
+    return diagnostics(this.deps.store, { now: new Date(this.deps.now()), runtime: { shell: 'app', ...(this.deps.versions ? { versions: this.deps.versions } : {}) } });
   }
 
   /** Whether this account's notifications can offer "Mark as read": IMAP has flags, POP3 none. */

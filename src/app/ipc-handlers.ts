@@ -1,12 +1,20 @@
 // Every invoke channel of the contract, answered by the app core. main/ registers these through its
 // sender-checking handle(); the browser-test bridge serves the very same functions over HTTP.
 import type { InvokeChannel, RequestOf, ResponseOf } from '../ipc/contract.js';
+import { saveDiagnostics } from '../support/diagnostics.js';
 import { AppCoreError, type AppCore } from './app-core.js';
+
+export interface IpcPlatform {
+  openLink: (link: string) => Promise<void>;
+  /** Asks the user where to save a file (the platform's save dialog); undefined when cancelled.
+   * The page never names a path: only this answer is written to. */
+  chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
+}
 
 type Answer<T> = [T] extends [undefined] ? void | Promise<void> : T | Promise<T>;
 export type IpcHandlers = { [C in InvokeChannel]: (request: RequestOf<C>) => Answer<ResponseOf<C>> };
 
-export function createIpcHandlers(core: AppCore, platform: { openLink: (link: string) => Promise<void> }): IpcHandlers {
+export function createIpcHandlers(core: AppCore, platform: IpcPlatform): IpcHandlers {
   return {
     'accounts:list': () => core.listAccounts(),
     'accounts:add': (input) => core.addAccount(input),
@@ -33,6 +41,17 @@ export function createIpcHandlers(core: AppCore, platform: { openLink: (link: st
       // The page may open only an account's own webmail link, or a mail client (mailto:).
       if (!core.mayOpenLink(link)) throw new AppCoreError('only an account\'s webmail link or a mailto: link can be opened');
       return platform.openLink(link);
+    },
+    'app:save-diagnostics': async () => {
+      const report = core.diagnostics();
+      const path = await platform.chooseSavePath(`mailbeacon-diagnostics-${String(report.generatedAt).slice(0, 10)}.json`);
+      if (!path) return { path: null };
+      try {
+        saveDiagnostics(path, report);
+      } catch (error) {
+        throw new AppCoreError(`the diagnostics could not be written to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      return { path };
     },
     'migration:get': ({ url }) => core.migration(url),
     'migration:plan': ({ url, source }) => core.planMigration(url, source),

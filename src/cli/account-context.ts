@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { formatAccountUrl, parseAccountUrl, type AccountEndpoint } from '../account/account-url.js';
 import { createLogger, SecretRegistry, type Logger, type LogLevel } from '../log/redacting-logger.js';
+import { RecentLog, recentLogPath } from '../log/recent-log.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { KeychainUnavailableError } from '../secrets/keytar-secret-store.js';
 import { CheckFailure } from '../protocols/check-failure.js';
@@ -71,6 +72,23 @@ export function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   return level as LogLevel;
 }
 
+const recentLogs = new Map<string, RecentLog>();
+
+/** Where the CLI's log lines go: stderr, and the state dir's recent log (for `mailbeacon diagnose`).
+ * Lines reach both already redacted. */
+export function logSink(environment: Pick<Environment, 'writeError'>, stateDir: string): (line: string) => void {
+  let recent = recentLogs.get(stateDir);
+  if (!recent) {
+    recent = new RecentLog(recentLogPath(stateDir));
+    recentLogs.set(stateDir, recent);
+  }
+  const log = recent;
+  return (line) => {
+    environment.writeError(line);
+    log.append(line);
+  };
+}
+
 /** `store`: one already open, when a command handles many accounts of one state directory. */
 export function accountContext(args: CommonArgs, environment: Environment, store = openStore(args.stateDir)): AccountContext {
   const endpoint = parseAccountUrl(args.url);
@@ -81,7 +99,7 @@ export function accountContext(args: CommonArgs, environment: Environment, store
   const logger = createLogger({
     secrets: registry,
     minLevel: logLevelFrom(environment.env),
-    write: environment.writeError,
+    write: logSink(environment, store.directory),
     context: { account: url },
   });
   const deadlineMs = deadlineFromEnv(environment.env.MAILBEACON_DEADLINE_MS);

@@ -102,6 +102,11 @@ const en = {
     errorQuietSame: 'Quiet hours: “From” and “To” must be different times.',
     errorQuietTime: 'Quiet hours: times are written HH:MM.',
   },
+  diagnostics: {
+    heading: 'Help and support',
+    hint: 'One file for support: versions, settings, each account’s state and recent attempts, the last log lines. It never holds a password.',
+    save: 'Save diagnostics…', saved: 'Diagnostics saved to {{path}}.',
+  },
   migration: {
     open: 'Migrate old mailbox…', title: 'Migrate an old mailbox into {{user}}',
     explain: 'Copies every message of your old mailbox into this account, byte for byte. You can pause it; it resumes where it stopped, and nothing is copied twice.',
@@ -220,6 +225,11 @@ const zhCN: Strings = {
     errorInterval: '默认检查间隔：请输入 1 到 1440 之间的分钟数。',
     errorQuietSame: '免打扰时段：“从”和“到”必须是不同的时间。',
     errorQuietTime: '免打扰时段：时间格式为 HH:MM。',
+  },
+  diagnostics: {
+    heading: '帮助与支持',
+    hint: '供技术支持使用的一个文件：版本、设置、每个账户的状态与最近的尝试、最近的日志。其中不含任何密码。',
+    save: '保存诊断信息…', saved: '诊断信息已保存到 {{path}}。',
   },
   migration: {
     open: '迁移旧邮箱…', title: '将旧邮箱迁移到 {{user}}',

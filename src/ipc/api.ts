@@ -26,6 +26,7 @@ export const apiMethods = {
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   openLink: 'app:open-link',
+  saveDiagnostics: 'app:save-diagnostics',
   getMigration: 'migration:get',
   planMigration: 'migration:plan',
   startMigration: 'migration:start',

@@ -191,6 +191,8 @@ export const invokeContract = {
   'pending:get': { request: nothing, response: PendingSchema },
   'settings:get': { request: nothing, response: WindowSettingsSchema },
   'settings:set': { request: WindowSettingsSchema, response: WindowSettingsSchema },
+  /** Main asks where (a save dialog) and writes the diagnostics there; null when the user cancelled. */
+  'app:save-diagnostics': { request: nothing, response: z.object({ path: z.string().nullable() }) },
   'app:open-link': { request: z.object({ link: webLink.refine((value) => value !== '') }), response: nothing },
   'migration:get': { request: target, response: MigrationViewSchema },
   'migration:plan': { request: z.object({ url: z.string().min(1), source: MigrationSourceSchema }), response: MigrationPlanSchema },

@@ -86,6 +86,29 @@ describe('an account\'s history in the window', () => {
       await history.waitFor({ state: 'detached' });
       await expect(page.getByTestId('toggle-history').textContent()).resolves.toBe(T.history.show);
 
+      // "Save diagnostics…" in the settings: main's save dialog chooses the file (here the bridge's
+      // answer); the page shows where it went. A cancelled dialog writes nothing and says nothing.
+      await page.getByRole('button', { name: T.settings.heading }).click();
+      bridge.savePath = undefined;
+      await page.getByRole('button', { name: T.diagnostics.save }).click();
+      await expect.poll(() => bridge.suggestedNames.length).toBe(1);
+      expect(bridge.suggestedNames[0]).toMatch(/^mailbeacon-diagnostics-\d{4}-\d\d-\d\d\.json$/);
+      await expect(page.getByRole('button', { name: T.diagnostics.save }).isEnabled()).resolves.toBe(true);
+      expect(await page.locator('.diagnostics').getByRole('status').count()).toBe(0);
+      const savePath = join(bridge.stateDir, 'support.json');
+      bridge.savePath = savePath;
+      await page.getByRole('button', { name: T.diagnostics.save }).click();
+      await page.locator('.diagnostics').getByRole('status').getByText(fill(T.diagnostics.saved, { path: savePath })).waitFor();
+      const diagnostics = readFileSync(savePath, 'utf8');
+      const report = JSON.parse(diagnostics) as { shell: string; accounts: Array<{ url: string; history: Array<{ outcome: string }> }>; logTail: string[] };
+      expect(report.shell).toBe('app');
+      expect(report.accounts.map((account) => account.url)).toEqual([bridge.core.listAccounts()[0]!.url]);
+      expect(report.accounts[0]!.history.map((entry) => entry.outcome)).toContain('login-failed');
+      expect(Array.isArray(report.logTail)).toBe(true);
+      for (const secret of ['first-password', 'second-password']) expect(diagnostics).not.toContain(secret);
+      await page.screenshot({ path: join(SCREENSHOTS, `${language}-diagnostics-saved.png`) });
+      await page.getByRole('button', { name: T.accounts.heading }).click();
+
       // Removing the account forgets its history too.
       const { url } = bridge.core.listAccounts()[0]!;
       expect(readdirSync(join(bridge.stateDir, 'history'))).toHaveLength(1);

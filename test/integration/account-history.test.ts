@@ -70,12 +70,15 @@ describe('mailbeacon diagnose', () => {
   });
   afterAll(() => dovecot.dispose());
 
-  it('one file with what support needs (versions, OS, settings, each account\'s state and history) and no secret', async () => {
+  it('one file with what support needs (versions, OS, settings, each account\'s state and history, the log\'s last lines) and no secret', async () => {
     const url = `imaps://dora@127.0.0.1:${dovecot.ports.imaps}`;
     const added = await runCli(['accounts', 'add', url, '--ca', dovecot.caFile, '--state', stateDir, '--password-stdin'], { stdin: `${PASSWORD}\n` });
     expect(added.status, added.stderr).toBe(0);
     expect((await runCli(['check', url, '--state', stateDir])).status).toBe(0);
-    expect((await runCli(['check', url, '--state', stateDir, '--password-stdin', '--force'], { stdin: 'a-wrong-one-4711\n' })).status).toBe(3);
+    // With the log at info, the refused login's lines go to stderr and to the state dir's recent log.
+    const refused = await runCli(['check', url, '--state', stateDir, '--password-stdin', '--force'], { stdin: 'a-wrong-one-4711\n', env: { MAILBEACON_LOG: 'info' } });
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/"level":"(?:info|warn)"/);
 
     const out = join(stateDir, 'diagnostics.json');
     const saved = await runCli(['diagnose', '--state', stateDir, '--out', out]);
@@ -83,7 +86,12 @@ describe('mailbeacon diagnose', () => {
     expect(saved.stdout).toBe(`diagnostics written to ${out}\n`);
     expect(statSync(out).mode & 0o077).toBe(0);
     const text = readFileSync(out, 'utf8');
-    const report = JSON.parse(text) as { mailbeacon: string; node: string; os: { platform: string }; settings: object; accounts: Array<Record<string, unknown>> };
+    const report = JSON.parse(text) as { mailbeacon: string; node: string; os: { platform: string }; settings: object; accounts: Array<Record<string, unknown>>; logTail: string[] };
+    // The log's last lines, as the log wrote them (already redacted), owner-only on disk.
+    const logged = refused.stderr.split('\n').filter((line) => line.startsWith('{'));
+    expect(logged.length).toBeGreaterThan(0);
+    expect(report.logTail.slice(-logged.length)).toEqual(logged);
+    expect(statSync(join(stateDir, 'logs', 'mailbeacon.log')).mode & 0o077).toBe(0);
     expect(report).toMatchObject({ mailbeacon: expect.stringMatching(/^\d+\.\d+\.\d+/), node: process.version, os: { platform: process.platform } });
     expect(report.settings).toMatchObject({ defaultIntervalMinutes: 10 });
     expect(report.accounts).toEqual([expect.objectContaining({

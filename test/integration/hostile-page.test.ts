@@ -3,7 +3,7 @@
 // or open a link of its choosing. An attacker's listener records every byte it receives: the saved
 // password must never be among them. The account itself is real (private Dovecot, real keychain).
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -53,6 +53,7 @@ describe('a hostile page cannot send a saved password elsewhere, nor open links'
   let core: AppCore;
   let handlers: IpcHandlers;
   const opened: string[] = [];
+  const savedDiagnostics = join(stateDir, 'diagnostics-from-dialog.json');
   let accountUrl = '';
 
   /** As main/ does it: validate the untrusted request against the contract, then call the handler. */
@@ -74,7 +75,7 @@ describe('a hostile page cannot send a saved password elsewhere, nor open links'
       timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     });
     core.start();
-    handlers = createIpcHandlers(core, { openLink: async (link) => { opened.push(link); } });
+    handlers = createIpcHandlers(core, { openLink: async (link) => { opened.push(link); }, chooseSavePath: async () => savedDiagnostics });
     const view = await invoke('accounts:add', {
       user: 'victim@corp.example', password: SAVED_PASSWORD, protocol: 'imap', host: '127.0.0.1', port: dovecot.ports.imaps,
       security: 'tls', plaintextRiskAccepted: false, intervalMinutes: 10, webmailUrl: 'https://mail.corp.example/',
@@ -187,5 +188,17 @@ describe('a hostile page cannot send a saved password elsewhere, nor open links'
       expect(JSON.stringify(await invoke(channel, undefined))).not.toContain(SAVED_PASSWORD);
     }
     expect(JSON.stringify(await invoke('migration:get', { url: accountUrl }))).not.toContain(SAVED_PASSWORD);
+  });
+
+  it('app:save-diagnostics writes only where the save dialog answered; the page names no path, and no secret is in it', async () => {
+    for (const named of [{ path: '/tmp/mailbeacon-page-chose.json' }, '/tmp/mailbeacon-page-chose.json', { path: null }]) {
+      await expect(invoke('app:save-diagnostics', named)).rejects.toThrow(/invalid request/);
+    }
+    expect(existsSync('/tmp/mailbeacon-page-chose.json')).toBe(false);
+    expect(await invoke('app:save-diagnostics', undefined)).toEqual({ path: savedDiagnostics });
+    const text = readFileSync(savedDiagnostics, 'utf8');
+    expect(text).toContain(accountUrl);
+    expect(text).not.toContain(SAVED_PASSWORD);
+    expect(statSync(savedDiagnostics).mode & 0o777).toBe(0o600);
   });
 });

@@ -12,6 +12,7 @@ import { createIpcHandlers } from '../../src/app/ipc-handlers.js';
 import { isInvokeChannel, parseRequest } from '../../src/ipc/contract.js';
 import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
 import { KeytarSecretStore } from '../../src/secrets/keytar-secret-store.js';
+import { RecentLog, recentLogPath } from '../../src/log/recent-log.js';
 import { ConfSettingsStore } from '../../src/settings/conf-settings-store.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -29,6 +30,9 @@ export class TestBridge {
   readonly stateDir = mkdtempSync(join(tmpdir(), 'mailbeacon-bridge-'));
   readonly notifications: AppNotification[] = [];
   readonly opened: string[] = [];
+  /** What the save dialog answers (undefined: the user cancelled) and the names it was offered. */
+  savePath: string | undefined = join(this.stateDir, 'saved-diagnostics.json');
+  readonly suggestedNames: string[] = [];
   readonly core: AppCore;
   private readonly streams = new Set<ServerResponse>();
   private server: Server | undefined;
@@ -38,11 +42,13 @@ export class TestBridge {
     if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('build the renderer first: npm run build:renderer');
     const secrets = new SecretRegistry();
     const store = new ConfSettingsStore(this.stateDir);
+    const recentLog = new RecentLog(recentLogPath(this.stateDir));
     this.core = new AppCore({
       store,
       // A service name of its own, so browser tests never touch a developer's real entries.
       secrets: new KeytarSecretStore('Mailbeacon-e2e'),
-      logger: createLogger({ secrets, minLevel: 'error', write: (line) => process.stderr.write(`${line}\n`) }),
+      // As main does: stderr and the state dir's recent log (the diagnostics carry its tail).
+      logger: createLogger({ secrets, minLevel: 'error', write: (line) => { process.stderr.write(`${line}\n`); recentLog.append(line); } }),
       registerSecret: (secret) => secrets.add(secret),
       notify: (notification) => { this.notifications.push(notification); },
       push: (channel, payload) => {
@@ -60,7 +66,11 @@ export class TestBridge {
   }
 
   async start(): Promise<this> {
-    const handlers = createIpcHandlers(this.core, { openLink: async (link) => { this.opened.push(link); } });
+    const handlers = createIpcHandlers(this.core, {
+      openLink: async (link) => { this.opened.push(link); },
+      // The save dialog's answer: a file in the bridge's own dir, or a cancel when set to undefined.
+      chooseSavePath: async (suggestedName) => { this.suggestedNames.push(suggestedName); return this.savePath; },
+    });
     this.server = createServer((request, response) => {
       void this.route(request, response, handlers).catch((error: unknown) => {
         response.writeHead(500).end(String((error as Error).message));

@@ -74,6 +74,34 @@ export function SettingsPanel({ settings, onSaved }: { settings: AppSettings; on
         {status && <p role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind}>{status.text}</p>}
         <div className="actions"><button type="submit" className="primary">{t('settings.save')}</button></div>
       </form>
+      <DiagnosticsExport />
     </section>
+  );
+}
+
+/** "Save diagnostics…": main asks where (its own save dialog) and writes the file; a cancel says nothing. */
+function DiagnosticsExport() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<{ kind: 'error' | 'success'; text: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    setStatus(undefined);
+    try {
+      const { path } = await api.saveDiagnostics();
+      if (path) setStatus({ kind: 'success', text: t('diagnostics.saved', { path }) });
+    } catch (e) {
+      setStatus({ kind: 'error', text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="diagnostics" aria-labelledby="diagnostics-heading">
+      <h3 id="diagnostics-heading">{t('diagnostics.heading')}</h3>
+      <p className="hint">{t('diagnostics.hint')}</p>
+      {status && <p role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind}>{status.text}</p>}
+      <div className="actions"><button type="button" disabled={busy} onClick={() => void save()}>{t('diagnostics.save')}</button></div>
+    </div>
   );
 }

@@ -4,7 +4,7 @@ import { formatAccountUrl, parseAccountUrl } from '../../account/account-url.js'
 import { createLogger, SecretRegistry } from '../../log/redacting-logger.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../migration/migration-types.js';
 import { runMigrationFor } from '../../migration/migration-run.js';
-import { logLevelFrom, openStore, readCaFile, type Environment } from '../account-context.js';
+import { logLevelFrom, logSink, openStore, readCaFile, type Environment } from '../account-context.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { plural } from '../output.js';
 import { byteSize } from '../../i18n/byte-size.js';
@@ -56,7 +56,7 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   const toPassword = toToken ? '' : passwordFrom(environment.env, args.toPasswordEnv, 'to');
   if (fromPassword) registry.add(fromPassword);
   if (toPassword) registry.add(toPassword);
-  const logger = createLogger({ secrets: registry, minLevel: logLevelFrom(environment.env), write: environment.writeError });
+  const logger = createLogger({ secrets: registry, minLevel: logLevelFrom(environment.env), write: logSink(environment, store.directory) });
   let lastPrinted = 0;
   const outcome = await runMigrationFor({
     from: { endpoint: from, password: fromPassword, ca, accessToken: fromToken },
