@@ -14,11 +14,12 @@ import { parseAccountUrl } from '../src/account/account-url.js';
 import { RecentLog, recentLogPath } from '../src/log/recent-log.js';
 import { createLogger, SecretRegistry } from '../src/log/redacting-logger.js';
 import { KeytarSecretStore } from '../src/secrets/keytar-secret-store.js';
-import { ConfSettingsStore } from '../src/settings/conf-settings-store.js';
+import { defaultDataDir } from '../src/settings/data-dir.js';
 import { APP_ORIGIN, registerAppScheme, serveApp } from './app-protocol.js';
 import { openExternalSafely } from './external-link.js';
 import { registerIpc, trustedSender } from './ipc.js';
 import { showNotification } from './notifications.js';
+import { openAppSettings } from './settings-files.js';
 import { hardenSession } from './security.js';
 import { applyXdgAutostart } from './xdg-autostart.js';
 import { createTexts } from './texts.js';
@@ -30,6 +31,8 @@ const ONLINE_POLL_MS = 15_000;
 
 // The page's own scheme must be known before the app is ready.
 registerAppScheme();
+// One data folder for the app and the CLI (src/settings/data-dir.ts), Chromium's own files included.
+app.setPath('userData', defaultDataDir());
 
 async function run(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -48,8 +51,17 @@ async function run(): Promise<void> {
     secrets, minLevel: app.isPackaged ? 'warn' : 'info',
     write: (line) => { process.stderr.write(`${line}\n`); recentLog.append(line); },
   });
-  // Settings live in the app's data dir through the core's settings port (conf, electron-store's base).
-  const store = new ConfSettingsStore(app.getPath('userData'));
+  // Settings live in the shared data dir through the core's settings port, opened with electron-store.
+  let store: ReturnType<typeof openAppSettings>;
+  try {
+    store = openAppSettings();
+  } catch (error) {
+    // A settings file neither build could have written (edited by hand, from a newer version): said,
+    // and left as it is — it holds the user's accounts.
+    dialog.showErrorBox('Mailbeacon', `The settings in ${defaultDataDir()} cannot be read, so Mailbeacon stops without changing them.\n\n${(error as Error).message.split('\n')[0]}\n\nMove or fix settings.json there and start Mailbeacon again.`);
+    app.quit();
+    return;
+  }
   const window = new MainWindow(join(here, 'preload.cjs'));
   let t: TFunction = await createTexts(store.appSettings().language, app.getLocale());
   // Made after the core (it needs the core's actions); the core's first tray update may come sooner.

@@ -1,34 +1,32 @@
-// The settings port on `conf` (electron-store's own base, which runs in plain Node): atomic writes,
-// JSON files in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
+// The settings port on `conf` (electron-store's own base, which runs in plain Node; main/ opens the
+// same files with electron-store — settings-files.ts describes them once): atomic writes, JSON files
+// in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
 // frequently rewritten state (seen UIDLs) never risks the account list.
 import Conf from 'conf';
+import { resolve } from 'node:path';
 import type { AppSettings } from './app-settings.js';
+import { adoptLegacyDataDir, defaultDataDir, legacyDataDir } from './data-dir.js';
+import { settingsFileOptions, stateFileOptions, type FileOpener, type KeyValueFile, type SettingsFile, type StateFile } from './settings-files.js';
 import { DEFAULT_APP_SETTINGS, type AccountState, type SavedAccount, type SettingsStore } from './settings-store.js';
 
-interface SettingsFile {
-  accounts: SavedAccount[];
-  app: AppSettings;
-  /** host:port → SHA-256 fingerprint the user chose to trust. */
-  trustedCertificates: Record<string, string>;
-  domainsMigrated: string[];
-  policyPath?: string;
-}
-interface StateFile { accounts: Record<string, AccountState> }
-
-export const APP_NAME = 'Mailbeacon';
+/** The CLI's (and the tests') way to open the files: plain conf. */
+export const openWithConf: FileOpener = (options) => new Conf(options);
 
 export class ConfSettingsStore implements SettingsStore {
-  private readonly settings: Conf<SettingsFile>;
-  private readonly state: Conf<StateFile>;
+  private readonly settings: KeyValueFile<SettingsFile>;
+  private readonly state: KeyValueFile<StateFile>;
+  private readonly dir: string;
 
-  /** `dir` undefined = the platform's app data dir (the same one the desktop app uses). */
-  constructor(dir?: string) {
-    const common = { projectName: APP_NAME, projectSuffix: '', ...(dir ? { cwd: dir } : {}) };
-    this.settings = new Conf<SettingsFile>({ ...common, configName: 'settings', defaults: { accounts: [], app: DEFAULT_APP_SETTINGS, trustedCertificates: {}, domainsMigrated: [] } });
-    this.state = new Conf<StateFile>({ ...common, configName: 'state', defaults: { accounts: {} } });
+  /** `dir` undefined = the platform's app data dir, the desktop app's and the CLI's alike
+   * (data-dir.ts). `open`: conf here; main/ opens the same files with electron-store. */
+  constructor(dir?: string, open: FileOpener = openWithConf) {
+    this.dir = dir === undefined ? defaultDataDir() : resolve(dir);
+    if (dir === undefined) adoptLegacyDataDir(this.dir, legacyDataDir());
+    this.settings = open(settingsFileOptions(this.dir));
+    this.state = open(stateFileOptions(this.dir));
   }
 
-  get directory(): string { return this.settings.path.replace(/[/\\][^/\\]+$/, ''); }
+  get directory(): string { return this.dir; }
 
   listAccounts(): SavedAccount[] {
     return this.settings.get('accounts');

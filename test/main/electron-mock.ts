@@ -83,6 +83,7 @@ export const electronMock = {
     setLoginItemSettings: () => undefined,
     getLocale: () => 'en-US',
     getPath: () => '/tmp',
+    getVersion: () => '0.1.0',
     isPackaged: false,
     on: () => undefined,
   },
