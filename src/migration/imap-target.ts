@@ -43,12 +43,28 @@ export class ImapTarget {
   delimiter = '/';
   private readonly known = new Set<string>();
   private streaming: StreamingAppendSession | undefined;
+  /** The streaming connection signing in beside the first (see open). */
+  private streamingOpening: Promise<StreamingAppendSession> | undefined;
 
   private constructor(private readonly mailboxes: ImapMailboxes, private readonly options: OpenSessionOptions) {}
 
-  static async open(options: OpenSessionOptions): Promise<ImapTarget> {
+  /** `appendsExpected`: once the first connection's login is accepted (never before: a refused
+   * password must cost one failed login, not two), the streaming APPEND connection signs in while
+   * the folders are listed, instead of at the first APPEND — one TLS sign-in off the critical path
+   * of a short catch-up. */
+  static async open(options: OpenSessionOptions, appendsExpected = false): Promise<ImapTarget> {
     const target = new ImapTarget(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)), options);
-    const folders = await target.mailboxes.folders();
+    if (appendsExpected) {
+      target.streamingOpening = ImapTarget.openStreamingWith(options);
+      target.streamingOpening.catch(() => undefined); // an early failure is met again at the first APPEND
+    }
+    let folders: Awaited<ReturnType<ImapMailboxes['folders']>>;
+    try {
+      folders = await target.mailboxes.folders();
+    } catch (error) {
+      await target.close();
+      throw error;
+    }
     target.folders = folders.map(({ path, delimiter, specialUse }) => ({ path, delimiter, specialUse }));
     target.delimiter = folders.find((folder) => folder.delimiter)?.delimiter ?? '/';
     // Only a folder that can hold messages counts as there: a parent listed as \Noselect (left by
@@ -93,15 +109,29 @@ export class ImapTarget {
 
   /** The streaming connection signs in as the first did: with a current token for an OAuth2
    * account (renewed once if the server refuses it), else the password. */
-  private async openStreaming(): Promise<StreamingAppendSession> {
-    const tokens = this.options.accessTokens;
-    if (!tokens) return StreamingAppendSession.open(this.options);
+  private static async openStreamingWith(options: OpenSessionOptions): Promise<StreamingAppendSession> {
+    const tokens = options.accessTokens;
+    if (!tokens) return StreamingAppendSession.open(options);
     try {
-      return await StreamingAppendSession.open({ ...this.options, accessToken: await tokens(false) });
+      return await StreamingAppendSession.open({ ...options, accessToken: await tokens(false) });
     } catch (error) {
       if (!(error instanceof CheckFailure) || error.reason !== 'rejected') throw error;
-      return StreamingAppendSession.open({ ...this.options, accessToken: await tokens(true) });
+      return StreamingAppendSession.open({ ...options, accessToken: await tokens(true) });
     }
+  }
+
+  /** The one signed in beside the first connection when it worked, else a new one. */
+  private async openStreaming(): Promise<StreamingAppendSession> {
+    const early = this.streamingOpening;
+    this.streamingOpening = undefined;
+    if (early) {
+      try {
+        return await early;
+      } catch {
+        // Signed in again below: the failure that counts is the one met now.
+      }
+    }
+    return ImapTarget.openStreamingWith(this.options);
   }
 
   /**
@@ -169,6 +199,8 @@ export class ImapTarget {
   async close(): Promise<void> {
     const streaming = this.streaming;
     this.streaming = undefined;
-    await Promise.all([this.mailboxes.close(), streaming?.close()]);
+    const early = this.streamingOpening;
+    this.streamingOpening = undefined;
+    await Promise.all([this.mailboxes.close(), streaming?.close(), early?.then((session) => session.close(), () => undefined)]);
   }
 }

@@ -45,7 +45,8 @@ export interface MigrationPlan {
 
 export interface EngineDeps {
   openSource: () => Promise<SourceSession>;
-  openTarget: () => Promise<ImapTarget>;
+  /** `appendsExpected`: a real run, which will APPEND (see ImapTarget.open). */
+  openTarget: (appendsExpected?: boolean) => Promise<ImapTarget>;
   journal: MigrationJournal;
   options: MigrationOptions;
   onProgress?: (progress: MigrationProgress) => void;
@@ -96,7 +97,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   let target: ImapTarget | undefined;
   // The target signs in while the source lists its mail (only once the source has accepted our
   // login: a refused one ends the run before the new mailbox is touched; a dry run never touches it).
-  let targetOpening = options.dryRun ? undefined : deps.openTarget();
+  let targetOpening = options.dryRun ? undefined : deps.openTarget(true);
   targetOpening?.catch(() => undefined); // met below, or closed in `finally`
   try {
     // A real run lists incrementally where it can; a dry run lists everything, to say it all.
@@ -159,7 +160,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         await Promise.allSettled([source.close(), target?.close()]);
         try {
           source = await deps.openSource();
-          target = await deps.openTarget();
+          target = await deps.openTarget(true);
           const fresh = new Map((await source.list()).map((item) => [item.key, item]));
           plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
           return;

@@ -3,10 +3,11 @@
 // in the app's data dir or in `--state DIR`. Accounts and state are separate files so the
 // frequently rewritten state (seen UIDLs) never risks the account list.
 import Conf from 'conf';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { AppSettings } from './app-settings.js';
 import { adoptLegacyDataDir, defaultDataDir, legacyDataDir } from './data-dir.js';
-import { settingsFileOptions, stateFileOptions, type FileOpener, type KeyValueFile, type SettingsFile, type StateFile } from './settings-files.js';
+import { checkSettingsFile, settingsFileOptions, stateFileOptions, type FileOpener, type KeyValueFile, type SettingsFile, type StateFile } from './settings-files.js';
 import { DEFAULT_APP_SETTINGS, type AccountState, type SavedAccount, type SettingsStore } from './settings-store.js';
 
 /** The CLI's (and the tests') way to open the files: plain conf. */
@@ -22,7 +23,17 @@ export class ConfSettingsStore implements SettingsStore {
   constructor(dir?: string, open: FileOpener = openWithConf) {
     this.dir = dir === undefined ? defaultDataDir() : resolve(dir);
     if (dir === undefined) adoptLegacyDataDir(this.dir, legacyDataDir());
+    // The file as it was: conf fills in defaults and records its migrations when it opens a file,
+    // and a file that is then refused is put back byte for byte.
+    const path = join(this.dir, 'settings.json');
+    const before = existsSync(path) ? readFileSync(path) : undefined;
     this.settings = open(settingsFileOptions(this.dir));
+    try {
+      checkSettingsFile(this.settings.path, this.settings.store);
+    } catch (error) {
+      if (before) writeFileSync(path, before);
+      throw error;
+    }
     this.state = open(stateFileOptions(this.dir));
   }
 

@@ -1,6 +1,6 @@
 // The two files behind the settings port, described once for both ways of opening them: `conf` in
 // the CLI and the core's tests, electron-store (conf with Electron's paths) in the desktop app. Same
-// names, defaults, JSON Schema and migrations, so a file written by either is read by the other —
+// names, defaults, schema and migrations, so a file written by either is read by the other —
 // and a file neither could have written (edited by hand, from a newer version) is refused in words
 // instead of being half-read or cleared.
 import type { Options } from 'conf';
@@ -26,34 +26,42 @@ export interface KeyValueFile<T> {
   get<K extends keyof T>(key: K): T[K];
   set<K extends keyof T>(key: K, value: T[K]): void;
   readonly path: string;
+  /** The whole file as read (after the migrations). */
+  readonly store: T;
 }
 
 /** Opens one of the files from its shared description (conf, or electron-store in main/). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- conf's own constraint: interfaces have no index signature
 export type FileOpener = <T extends Record<string, any>>(options: Options<T> & { configName: string }) => KeyValueFile<T>;
 
-// The file's shape. `app` is the window's and the deployment's settings, from the same zod schema
-// the IPC contract checks (refinements such as "quiet hours must not start when they end" cannot be
-// JSON Schema: the contract checks them, and a migration below repairs old files).
-const appSettingsSchema = z.toJSONSchema(SettingsSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
-const { $schema: _ignored, ...appSchema } = appSettingsSchema;
+/**
+ * The settings file's shape, checked with zod after conf has read the file and run the migrations
+ * (conf's own JSON Schema check compiles an Ajv validator on every open: 100 ms, most of a short
+ * command). `app` is the settings schema the IPC contract checks; fields an older file lacks are
+ * filled from the defaults. Unknown keys (conf's own `__internal__`) are left alone.
+ */
+export const SettingsFileSchema = z.object({
+  accounts: z.array(z.object({
+    url: z.string().min(1), ca: z.string().optional(), intervalSeconds: z.number().positive().optional(),
+    webmailUrl: z.string().optional(), oauth: z.object({}).loose().optional(),
+  }).loose()),
+  app: SettingsSchema.partial(),
+  trustedCertificates: z.record(z.string(), z.string()),
+  domainsMigrated: z.array(z.string()),
+  policyPath: z.string().optional(),
+});
 
-const settingsSchema = {
-  accounts: {
-    type: 'array',
-    items: {
-      type: 'object', required: ['url'],
-      properties: {
-        url: { type: 'string', minLength: 1 }, ca: { type: 'string' }, intervalSeconds: { type: 'number', minimum: 1 },
-        webmailUrl: { type: 'string' }, oauth: { type: 'object' },
-      },
-    },
-  },
-  app: appSchema,
-  trustedCertificates: { type: 'object', additionalProperties: { type: 'string' } },
-  domainsMigrated: { type: 'array', items: { type: 'string' } },
-  policyPath: { type: 'string' },
-};
+export class SettingsFileError extends Error {
+  override readonly name = 'SettingsFileError';
+}
+
+/** Throws a SettingsFileError naming the first wrong field and why, in words. */
+export function checkSettingsFile(path: string, contents: unknown): void {
+  const result = SettingsFileSchema.safeParse(contents);
+  if (result.success) return;
+  const issue = result.error.issues[0]!;
+  throw new SettingsFileError(`${path}: ${issue.path.join('.') || '(the file)'}: ${issue.message}`);
+}
 
 /**
  * Migrations of the settings file, by the version that brings them (conf runs each once, before the
@@ -78,7 +86,6 @@ export function settingsFileOptions(cwd: string): Options<SettingsFile> & { conf
     ...common(cwd),
     configName: 'settings',
     defaults: { accounts: [], app: DEFAULT_APP_SETTINGS, trustedCertificates: {}, domainsMigrated: [] },
-    schema: settingsSchema as Options<SettingsFile>['schema'],
     migrations: SETTINGS_MIGRATIONS as unknown as Options<SettingsFile>['migrations'],
   };
 }

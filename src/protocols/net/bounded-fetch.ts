@@ -2,8 +2,8 @@
 // the body and one deadline for the whole exchange: a discovery source that trickles, lies about
 // its length or never answers ends on time and never fills memory. No redirects are followed: an
 // autoconfig or policy answer must come from the host that was asked.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { http, https } from './http-modules.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { tlsOptions } from '../tls-options.js';
 import type { LookupFunction } from './name-resolver.js';
@@ -56,8 +56,8 @@ export function fetchBounded(url: string, options: FetchOptions): Promise<FetchR
       agent: false as const,
     };
     const request = secure
-      ? httpsRequest({ ...common, ...tlsOptions(host, options.ca) })
-      : httpRequest(common);
+      ? https().request({ ...common, ...tlsOptions(host, options.ca) })
+      : http().request(common);
     request.on('error', (error: NodeJS.ErrnoException) => finish({ ok: false, status: undefined, reason: error.code ?? error.message.slice(0, 120) }));
     request.on('response', (response: IncomingMessage) => {
       const status = response.statusCode ?? 0;

@@ -1,7 +1,7 @@
 // Any HTTPS request (a token endpoint's POST, say), with the same rules as every other fetch here:
 // one deadline, a ceiling on the answer, the configured resolver and CA, TLS verification on, no
 // redirects. Answers of every status come back; only the transport can fail.
-import { request as httpsRequest } from 'node:https';
+import { https } from './http-modules.js';
 import { CheckFailure, classifySocketError, protocolFailure } from '../check-failure.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { tlsOptions } from '../tls-options.js';
@@ -33,7 +33,7 @@ export function httpsRequestBounded(
     };
     const deadline = new Deadline(options.deadlineMs,
       () => finish(new CheckFailure('timeout', `${host} did not answer within ${options.deadlineMs} ms`)), options.timers ?? realTimers);
-    const request = httpsRequest({
+    const request = https().request({
       method: init.method, hostname: host, port: target.port ? Number(target.port) : 443, path: `${target.pathname}${target.search}`,
       headers: { 'user-agent': 'Mailbeacon', ...init.headers }, agent: false,
       ...(options.lookup ? { lookup: options.lookup } : {}), ...tlsOptions(host, options.ca),

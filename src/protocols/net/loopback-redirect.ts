@@ -1,7 +1,8 @@
 // The native-app redirect of RFC 8252 §7.3: a listener on 127.0.0.1 with a port the system picks,
 // for exactly one request to its path. Whatever else arrives (another path, a favicon) gets a 404;
 // the first request to the path settles the wait, and the listener closes after answering it.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { http } from './http-modules.js';
 import { Deadline, realTimers, type Timers } from '../deadline.js';
 import { CheckFailure } from '../check-failure.js';
 
@@ -21,7 +22,7 @@ export async function listenForRedirect(options: { path: string; deadlineMs: num
   let rejectReceived: (error: Error) => void = () => undefined;
   const received = new Promise<URL>((resolve, reject) => { resolveReceived = resolve; rejectReceived = reject; });
   received.catch(() => undefined);
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server = http().createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (request.method !== 'GET' || url.pathname !== options.path || pending) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
