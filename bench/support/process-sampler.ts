@@ -24,7 +24,9 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
 export async function samplePeakUntil(pid: number, done: Promise<unknown>, everyMs = 25): Promise<ProcessSample | undefined> {
   let last: ProcessSample | undefined;
   let finished = false;
-  void done.finally(() => { finished = true; });
+  // Either way the sampling stops; the caller meets a rejection itself (no second, unhandled one here).
+  const stop = (): void => { finished = true; };
+  done.then(stop, stop);
   while (!finished) {
     const sample = sampleProcess(pid);
     // A process that has exited but not yet been reaped (a zombie) reports no memory at all.
