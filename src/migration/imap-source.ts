@@ -1,5 +1,6 @@
 // The old mailbox over IMAP: every selectable folder, each message with its flags and INTERNALDATE.
 import { CheckFailure } from '../protocols/check-failure.js';
+import { collectGarbage } from '../runtime/v8-memory.js';
 import { ImapMailboxes } from '../protocols/imap/imap-mailboxes.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
@@ -97,7 +98,7 @@ export class ImapSource implements SourceSession {
     }
     try {
       source ??= message.size > READ_AHEAD_MESSAGE_BYTES
-        ? await this.mailboxes.messageSourceInWindows(message.folder, message.uid!, message.size, ceiling)
+        ? await this.mailboxes.messageSourceInWindows(message.folder, message.uid!, message.size, ceiling, undefined, collectGarbage)
         : await this.mailboxes.messageSource(message.folder, message.uid!, ceiling);
     } catch (error) {
       if (error instanceof CheckFailure && error.reason === 'protocol') {

@@ -26,4 +26,16 @@ describe('V8 memory settings', () => {
     expect(kept).toBeLessThanOrEqual(2 * 2 ** 20);
     expect(grown).toBeGreaterThan(kept);
   });
+
+  it('collectGarbage frees a dropped large Buffer at once, in a process started without --expose-gc', () => {
+    const script = `
+      import { collectGarbage } from ${JSON.stringify(MODULE)};
+      let big = Buffer.alloc(64 * 1024 * 1024, 1);
+      const gone = new WeakRef(big);
+      big = undefined;
+      await new Promise((resolve) => setImmediate(resolve)); // nothing else of this turn holds it
+      collectGarbage();
+      process.stdout.write(JSON.stringify({ freed: gone.deref() === undefined, globalGc: typeof globalThis.gc }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))).toEqual({ freed: true, globalGc: 'undefined' });
+  });
 });
