@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // Thin launcher for the built CLI (`npm run build`, which `npm ci` runs through `prepare`).
-import { enableCompileCache } from 'node:module';
-import { keepYoungGenerationSmall, withoutOptimizingCompiler } from '../dist/src/runtime/v8-memory.js';
+// Only what every Node can parse comes first: an older Node is told what it needs in our words.
+import { nodeTooOld } from './node-version.js';
+
+const tooOld = nodeTooOld(process.versions.node);
+if (tooOld) {
+  process.stderr.write(`${tooOld}\n`);
+  process.exit(2);
+}
+const { default: nodeModule } = await import('node:module');
+const { keepYoungGenerationSmall, withoutOptimizingCompiler } = await import('../dist/src/runtime/v8-memory.js');
 
 // Before the CLI's modules load (see v8-memory.ts): every command keeps V8's young generation
 // small; `watch`, idle almost all the time, also runs without the optimizing compiler.
@@ -12,7 +20,7 @@ if (process.argv[2] === 'watch') withoutOptimizingCompiler();
 // stack traces): Node reads, resolves and compiles one module instead of hundreds, which is most of
 // a short command's time (a catch-up `migrate`, a `check` from cron). Node 22's compile cache keeps
 // V8's compiled code between runs (in the OS temp dir; Node checks it against the file's contents).
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 const { main } = await import('../dist/cli/mailbeacon.mjs');
 const code = await main();
 // Flush stdout before leaving: a pipe reader must see every JSON line.

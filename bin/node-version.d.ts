@@ -1,0 +1,3 @@
+export declare const REQUIRED_NODE: string;
+/** Our words for a Node too old to run the CLI, or undefined when `version` will do. */
+export declare function nodeTooOld(version: string): string | undefined;
