@@ -64,6 +64,7 @@ const en = {
     },
   },
   form: {
+    tlsUntrusted: 'The server’s certificate is not one this computer trusts. Save the account to see the certificate and decide whether to trust it.',
     addTitle: 'Add account', editTitle: 'Edit account', user: 'Address or user name', password: 'Password',
     protocol: 'Protocol', host: 'Server', port: 'Port', security: 'Security',
     securityTls: 'TLS', securityStarttls: 'STARTTLS', securityPlaintext: 'None (plaintext)',
@@ -188,6 +189,7 @@ const zhCN: Strings = {
     },
   },
   form: {
+    tlsUntrusted: '此计算机不信任该服务器的证书。保存账户后即可查看证书，并决定是否信任。',
     addTitle: '添加账户', editTitle: '编辑账户', user: '邮箱地址或用户名', password: '密码',
     protocol: '协议', host: '服务器', port: '端口', security: '安全',
     securityTls: 'TLS', securityStarttls: 'STARTTLS', securityPlaintext: '无（明文）',

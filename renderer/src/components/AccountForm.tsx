@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountInputSchema, type AccountInput, type AccountView, type TestResult } from '../../../src/ipc/contract.js';
 import { api, errorText } from '../api.js';
+import { testFailureText } from '../test-failure-text.js';
 import { SecurityFields } from './SecurityFields.js';
 import { AddressStep, type ManualPrefill } from './AddressStep.js';
 import { withProtocol, withSecurity } from '../form-values.js';
@@ -66,7 +67,7 @@ function ServerForm({ existing, prefill, defaultIntervalMinutes, onDone }: {
     void run(async () => {
       const result: TestResult = await api.testConnection(input);
       setStatus(result.ok ? { kind: 'success', text: t('form.testOk', { count: result.messages }) }
-        : { kind: 'error', text: `${t(`reason.${result.reason}`)} — ${result.message}` });
+        : { kind: 'error', text: testFailureText(result, t) });
     });
   };
 
