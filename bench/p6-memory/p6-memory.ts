@@ -99,7 +99,7 @@ export async function migrationMemoryBench(context: BenchContext): Promise<Bench
           verdict: verdict(factorImap <= 1.2 && arrivedImap === many + 1),
           meaning: factorImap <= 1.2
             ? `Held once: read with partial FETCHes (BODY.PEEK[]<start.4 MB>) into one buffer of its announced size, then streamed out by the same APPEND; a single FETCH of the whole message held it about 1.8 times, as pieces and joined.`
-            : `Missed: ${factorImap.toFixed(1)} × the message. It is read with partial FETCHes (BODY.PEEK[]<start.4 MB>) into one buffer of its announced size instead of one FETCH of the whole (which imapflow holds as pieces and then joins), but imapflow still parses each 4 MB window into pieces and joins them, and the same unexplained surplus as the POP3 row's comes on top.`,
+            : `Missed: ${factorImap.toFixed(1)} × the message. It is read with partial FETCHes (BODY.PEEK[]<start.4 MB>) into one buffer of its announced size instead of one FETCH of the whole (which imapflow holds as pieces and then joins), and each window's Buffers are collected before the next one (they piled up until V8's external-memory accounting collected them: 2.0–2.5 × before); what is left is imapflow parsing each 4 MB window into pieces and joining them, and our buffer growing from its 16 MB reserve to the announced size. Held once would mean reading the literal from the socket into our buffer ourselves, as the streaming APPEND writes it.`,
         },
         {
           measure: 'copied', mailbeacon: `${arrived} of ${many + 1} (POP3) · ${arrivedImap} of ${many + 1} (IMAP)`, others: '', goal: `${many + 1}`, verdict: verdict(arrived === many + 1 && bigRun.failed === 0 && arrivedImap === many + 1 && bigImapRun.failed === 0),
