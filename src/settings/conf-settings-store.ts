@@ -27,13 +27,15 @@ export class ConfSettingsStore implements SettingsStore {
     // and a file that is then refused is put back byte for byte.
     const path = join(this.dir, 'settings.json');
     const before = existsSync(path) ? readFileSync(path) : undefined;
-    this.settings = open(settingsFileOptions(this.dir));
+    let settings: KeyValueFile<SettingsFile>;
     try {
-      checkSettingsFile(this.settings.path, this.settings.store);
+      settings = open(settingsFileOptions(this.dir));
+      checkSettingsFile(settings.path, settings.store);
     } catch (error) {
       if (before) writeFileSync(path, before);
       throw error;
     }
+    this.settings = settings;
     this.state = open(stateFileOptions(this.dir));
   }
 

@@ -56,6 +56,10 @@ describe('settings files shared by electron-store (app) and conf (CLI)', () => {
       writeFileSync(join(dir, 'settings.json'), text);
       expect(() => open(dir)).toThrow(/defaultIntervalMinutes/);
       expect(readFileSync(join(dir, 'settings.json'), 'utf8')).toBe(text);
+      // Not JSON at all (a half-written copy from elsewhere): refused, left as it was.
+      writeFileSync(join(dir, 'settings.json'), '{"accounts":[{"url":"imaps://ann@mail.example.com:993"}');
+      expect(() => open(dir)).toThrow();
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).toBe('{"accounts":[{"url":"imaps://ann@mail.example.com:993"}');
     }
   });
 });
