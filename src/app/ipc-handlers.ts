@@ -43,11 +43,11 @@ export function createIpcHandlers(core: AppCore, platform: IpcPlatform): IpcHand
       return platform.openLink(link);
     },
     'app:save-diagnostics': async () => {
-      const report = core.diagnostics();
-      const path = await platform.chooseSavePath(`mailbeacon-diagnostics-${String(report.generatedAt).slice(0, 10)}.json`);
+      const path = await platform.chooseSavePath(`mailbeacon-diagnostics-${new Date().toISOString().slice(0, 10)}.json`);
       if (!path) return { path: null };
       try {
-        saveDiagnostics(path, report);
+        // Gathered once the user has chosen where: the state as it is when saved.
+        saveDiagnostics(path, core.diagnostics());
       } catch (error) {
         throw new AppCoreError(`the diagnostics could not be written to ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       }
