@@ -303,8 +303,12 @@ export class ImapSession implements MailSession {
       if (uids.length === 0) return 0;
       const stored = await this.client.messageFlagsAdd(uids.join(','), ['\\Seen'], { uid: true });
       if (!stored) {
+        // imapflow answers `false` both for a NO and for a connection that went under the STORE:
+        // only a server still talking to us has refused.
         await new Promise((resolve) => setImmediate(resolve));
-        throw this.errors.last ? this.failure(this.errors.last) : new CheckFailure('protocol', 'the server refused to mark the messages as read', { afterLogin: true });
+        if (this.errors.last) throw this.failure(this.errors.last);
+        if (!this.usable) throw new CheckFailure('closed-by-server', 'the connection closed while marking messages as read', { afterLogin: true });
+        throw new CheckFailure('protocol', 'the server refused to mark the messages as read', { afterLogin: true });
       }
     } finally {
       lock.release();
