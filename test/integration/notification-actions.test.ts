@@ -1,8 +1,7 @@
 // "Mark as read" on a new-mail notification, through the app core against a real Dovecot: the
 // flag is set on exactly the messages the notification announced (a group's on all of its own),
 // nothing else changes, and no extra login happens while the account's IDLE session is open.
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -59,7 +58,9 @@ describe('notification actions through the app core (real Dovecot)', () => {
   const logins = (): number => readFileSync(dovecot.logFile, 'utf8').split('\n')
     .filter((line) => /imap-login: (?:Info: )?Login: user=</.test(line) && line.includes(`user=<${user}>`)).length;
 
-  it('"Mark as read" sets \\Seen on exactly the announced messages, over the open IDLE session', async () => {
+  /** The app core with the account saved (its CA, its password in a keychain of this test's),
+   * started; the notifications it raises are collected. */
+  async function startCore(): Promise<{ core: AppCore; url: string; notifications: AppNotification[] }> {
     const notifications: AppNotification[] = [];
     const keychain = new MemoryKeychain();
     const registry = new SecretRegistry();
@@ -74,6 +75,11 @@ describe('notification actions through the app core (real Dovecot)', () => {
       timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
     });
     core.start();
+    return { core, url, notifications };
+  }
+
+  it('"Mark as read" sets \\Seen on exactly the announced messages, over the open IDLE session', async () => {
+    const { core, url, notifications } = await startCore();
     try {
       // The first look is the baseline (not announced); then the session idles.
       await eventually(() => core.listAccounts()[0]?.messages === 2);
@@ -125,18 +131,7 @@ describe('notification actions through the app core (real Dovecot)', () => {
   });
 
   it('with no session open, the mark waits for the next check the lockout guard allows, then one login carries it', async () => {
-    const keychain = new MemoryKeychain();
-    const registry = new SecretRegistry();
-    const store = new ConfSettingsStore(mkdtempSync(join(tmpdir(), 'mailbeacon-mark-')));
-    const url = `imaps://${user}@127.0.0.1:${dovecot.ports.imaps}`;
-    store.saveAccount({ url, ca: readFileSync(dovecot.caFile, 'utf8'), intervalSeconds: 3600 });
-    await keychain.setPassword(url, password);
-    const core = new AppCore({
-      store, secrets: keychain, logger: createLogger({ secrets: registry, minLevel: 'error', write: () => undefined }), registerSecret: (s) => registry.add(s),
-      notify: () => undefined, push: () => undefined, onTray: () => undefined, now: Date.now, random: Math.random,
-      timers: { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
-    });
-    core.start();
+    const { core, url } = await startCore();
     try {
       await eventually(() => core.listAccounts()[0]?.lastCheckAt !== null);
       const target = [...(await inboxFlags(dovecot, user, password))].find(([subject]) => subject === 'news two');
