@@ -116,7 +116,7 @@ export class MigrationManager {
     }
     if (outcome.kind !== 'finished') throw new Error('the dry run was interrupted');
     const { plan } = outcome;
-    return { ok: true, messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy };
+    return { ok: true, messages: plan.messages, toCopy: plan.toCopy, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy };
   }
 
   /** Pins the old server's certificate the wizard showed for this account. */

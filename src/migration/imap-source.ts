@@ -26,10 +26,10 @@ export class ImapSource implements SourceSession {
     return new ImapSource(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)));
   }
 
-  /** Every message of every selectable folder (a long listing is bounded by the no-progress
-   * timeout rather than one deadline). */
-  async list(): Promise<SourceMessage[]> {
-    return (await this.listSince(NOTHING_LISTED_BEFORE)).messages;
+  /** Every message of every selectable folder, handed to `each` as listed (a long listing is
+   * bounded by the no-progress timeout rather than one deadline). */
+  async list(each: (message: SourceMessage) => void): Promise<void> {
+    await this.listSince(NOTHING_LISTED_BEFORE, each);
   }
 
   /**
@@ -39,23 +39,21 @@ export class ImapSource implements SourceSession {
    * whose server keeps no mod-sequences, or whose UIDVALIDITY changed, is listed whole. The marks
    * for the next run are in `marks` afterwards, to be written once this run has processed them.
    */
-  async listSince(journal: Pick<MigrationJournal, 'folderMark' | 'unfinishedUids'>): Promise<{ messages: SourceMessage[]; marks: Array<FolderMark & { path: string }>; resumed: Set<string> }> {
+  async listSince(journal: Pick<MigrationJournal, 'folderMark' | 'unfinishedUids'>, each: (message: SourceMessage) => void): Promise<{ marks: Array<FolderMark & { path: string }>; resumed: Set<string> }> {
     this.folders = (await this.mailboxes.folders())
       .filter((folder) => folder.selectable)
       .map(({ path, delimiter, specialUse }) => ({ path, delimiter, specialUse }));
-    const messages: SourceMessage[] = [];
     const marks: Array<FolderMark & { path: string }> = [];
     const resumed = new Set<string>();
     for (const folder of this.folders) {
       const mark = journal.folderMark(folder.path) ?? { uidValidity: '', uidNext: 1 };
-      const listed = await this.mailboxes.messagesSince(folder.path, mark, mark.uidValidity ? journal.unfinishedUids(folder.path, mark.uidValidity) : []);
+      const listed = await this.mailboxes.messagesSince(folder.path, mark, mark.uidValidity ? journal.unfinishedUids(folder.path, mark.uidValidity) : [], (message, uidValidity) => {
+        each({ key: `imap:${folder.path}:${uidValidity}:${message.uid}`, folder: folder.path, ...message });
+      });
       if (!listed.complete) resumed.add(folder.path);
       if (listed.uidNext !== undefined) marks.push({ path: folder.path, uidValidity: listed.uidValidity, uidNext: listed.uidNext, modseq: listed.modseq });
-      for (const message of listed.messages) {
-        messages.push({ key: `imap:${folder.path}:${listed.uidValidity}:${message.uid}`, folder: folder.path, ...message });
-      }
     }
-    return { messages, marks, resumed };
+    return { marks, resumed };
   }
 
   folderInfo(path: string): FolderInfo {

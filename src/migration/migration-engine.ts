@@ -16,16 +16,19 @@ import type { ContentIndex, CopyProbe, ImapTarget } from './imap-target.js';
 import type { AppendItem } from '../protocols/imap/streaming-append.js';
 import { AppendRefused, contentKey } from './imap-target.js';
 import type { FolderMark, MigrationJournal } from './journal.js';
+import { CARRIED_FLAGS, carried, carriedBits } from './carried-flags.js';
+import { PlanFile } from './plan-file.js';
 import { deliveryDate, headerHash, messageId } from './message-facts.js';
 import { SourceMessageUnavailable, type FailedMessage, type MigrationOptions, type MigrationProgress, type MigrationReport, type SourceMessage } from './migration-types.js';
 
 export interface SourceSession {
   readonly kind: 'pop3' | 'imap';
-  list(): Promise<SourceMessage[]>;
+  /** Every message, handed to `each` as it is listed (a large mailbox is never one array). */
+  list(each: (message: SourceMessage) => void): Promise<void>;
   read(message: SourceMessage, prefix: Buffer): Promise<Buffer>;
   /** IMAP: only what is new, changed or unfinished since the journal's folder marks (see
    * ImapSource.listSince); `resumed` folders were not listed whole. */
-  listSince?(journal: MigrationJournal): Promise<{ messages: SourceMessage[]; marks: Array<FolderMark & { path: string }>; resumed: Set<string> }>;
+  listSince?(journal: MigrationJournal, each: (message: SourceMessage) => void): Promise<{ marks: Array<FolderMark & { path: string }>; resumed: Set<string> }>;
   /** Reads these messages ahead in as few commands as it can, for `read` to hand out (the next
    * batch's); optional: a source without it reads each message when asked. */
   readAhead?(messages: SourceMessage[]): Promise<void>;
@@ -35,10 +38,11 @@ export interface SourceSession {
   close(): Promise<void>;
 }
 
+/** What a migration will do, in numbers (the messages themselves are in a PlanFile). */
 export interface MigrationPlan {
-  messages: SourceMessage[];
+  messages: number;
   /** Not yet in the target. */
-  toCopy: SourceMessage[];
+  toCopy: number;
   alreadyDone: number;
   bytesToCopy: number;
 }
@@ -68,12 +72,55 @@ const TRACE_HEADER = 'X-UIDL';
 const BATCH_MESSAGES = 32;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-export function planMigration(messages: SourceMessage[], journal: MigrationJournal): MigrationPlan {
-  const toCopy = messages.filter((message) => !journal.isDone(message.key));
-  return {
-    messages, toCopy, alreadyDone: messages.length - toCopy.length,
-    bytesToCopy: toCopy.reduce((sum, message) => sum + message.size, 0),
+/** One listing of the source, on disk: what to copy, and (IMAP) what an earlier run copied, for
+ * the flags pass. */
+interface Listing {
+  plan: MigrationPlan;
+  toCopy: PlanFile;
+  copiedBefore: PlanFile | undefined;
+  marks: Array<FolderMark & { path: string }>;
+  resumed: Set<string>;
+  /** Folders with messages this journal copied: their target folders' other mail is not ours to match. */
+  journaled: Set<string>;
+  firstFolder: string | undefined;
+}
+
+/** Lists the source into plan files beside the journal, counting as it goes. */
+async function listSource(source: SourceSession, journal: MigrationJournal, incremental: boolean, generation: number): Promise<Listing> {
+  const toCopy = PlanFile.create(journal.path, generation * 2);
+  const copiedBefore = source.kind === 'imap' ? PlanFile.create(journal.path, generation * 2 + 1) : undefined;
+  const plan: MigrationPlan = { messages: 0, toCopy: 0, alreadyDone: 0, bytesToCopy: 0 };
+  const doneListed = new Map<string, number>();
+  let firstFolder: string | undefined;
+  const each = (message: SourceMessage): void => {
+    plan.messages += 1;
+    if (journal.isDone(message.key)) {
+      plan.alreadyDone += 1;
+      doneListed.set(message.folder, (doneListed.get(message.folder) ?? 0) + 1);
+      copiedBefore?.add(message);
+      return;
+    }
+    plan.toCopy += 1;
+    plan.bytesToCopy += message.size;
+    firstFolder ??= message.folder;
+    toCopy.add(message);
   };
+  try {
+    let listed: { marks: Array<FolderMark & { path: string }>; resumed: Set<string> } = { marks: [], resumed: new Set() };
+    if (source.listSince && incremental) listed = await source.listSince(journal, each);
+    else await source.list(each);
+    const { marks, resumed } = listed;
+    // Messages of resumed folders done in an earlier run were not listed: still "already there".
+    for (const folder of resumed) {
+      const mark = journal.folderMark(folder);
+      plan.alreadyDone += Math.max(0, (mark ? journal.doneCount(folder, mark.uidValidity) : 0) - (doneListed.get(folder) ?? 0));
+    }
+    return { plan, toCopy, copiedBefore, marks, resumed, journaled: new Set([...resumed, ...doneListed.keys()]), firstFolder };
+  } catch (error) {
+    toCopy.remove();
+    copiedBefore?.remove();
+    throw error;
+  }
 }
 
 /** The trace header is one line prepended to the unchanged message (RFC 5322 allows any order). */
@@ -99,18 +146,17 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   // login: a refused one ends the run before the new mailbox is touched; a dry run never touches it).
   let targetOpening = options.dryRun ? undefined : deps.openTarget(true);
   targetOpening?.catch(() => undefined); // met below, or closed in `finally`
+  let listing: Listing | undefined;
+  let generation = 0;
+  const dropListing = (): void => {
+    listing?.toCopy.remove();
+    listing?.copiedBefore?.remove();
+    listing = undefined;
+  };
   try {
     // A real run lists incrementally where it can; a dry run lists everything, to say it all.
-    const listing = source.listSince && !options.dryRun
-      ? await source.listSince(journal)
-      : { messages: await source.list(), marks: [], resumed: new Set<string>() };
-    let plan = planMigration(listing.messages, journal);
-    // Messages of resumed folders done in an earlier run were not listed: still "already there".
-    const unlisted = [...listing.resumed].reduce((sum, folder) => {
-      const mark = journal.folderMark(folder);
-      return sum + (mark ? journal.doneCount(folder, mark.uidValidity) : 0);
-    }, 0) - plan.messages.filter((message) => listing.resumed.has(message.folder) && journal.isDone(message.key)).length;
-    plan = { ...plan, alreadyDone: plan.alreadyDone + Math.max(0, unlisted) };
+    listing = await listSource(source, journal, !options.dryRun, generation);
+    const plan = listing.plan;
     if (options.dryRun) {
       return {
         plan, copied: 0, skipped: plan.alreadyDone, alreadyThere: 0, flagsUpdated: 0, failed: 0, failures: [], vanished: 0,
@@ -127,30 +173,29 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     const failures: FailedMessage[] = [];
     let reconnects = 0;
     let alreadyThere = 0;
-    // Source folders this journal has copied from: their target folders' other messages are not
-    // ours to match. Any other target folder that holds mail is indexed once, so a lost --state (or
-    // mail another tool copied) is recognised instead of copied twice.
-    const journaled = new Set([...listing.resumed, ...plan.messages.filter((message) => journal.isDone(message.key)).map((message) => message.folder)]);
+    // Messages settled this run without a "done" record (failed, vanished): not tried again after
+    // a reconnect lists the source again. (Done ones are left out of that listing by the journal.)
+    const settled = new Set<string>();
+    // Any target folder that holds mail no journal accounts for is indexed once, so a lost --state
+    // (or mail another tool copied) is recognised instead of copied twice.
     const indexes = new Map<string, Promise<ContentIndex>>();
     const claimedThisRun = new Set<string>();
     const unjournaledCopy: UnjournaledLookup = async (message, folder, content, prefix) => {
-      if (journaled.has(message.folder) || !target!.has(folder)) return undefined;
+      if (listing!.journaled.has(message.folder) || !target!.has(folder)) return undefined;
       let pending = indexes.get(folder);
       if (!pending) { pending = target!.contentIndex(folder); indexes.set(folder, pending); }
       const index = await pending;
       const candidates = prefix.length > 0 && message.uidl ? index.byTrace.get(message.uidl)
         : index.byContent.get(contentKey(content.length, headerHash(content)));
       if (!candidates) return undefined;
-      const claimed = journal.claimedTargetUids(index.uidValidity);
-      const uid = candidates.find((candidate) => !claimed.has(candidate) && !claimedThisRun.has(`${index.uidValidity}:${candidate}`));
+      const uid = candidates.find((candidate) => !journal.isTargetUidClaimed(index.uidValidity, candidate) && !claimedThisRun.has(`${index.uidValidity}:${candidate}`));
       if (uid === undefined) return undefined;
       claimedThisRun.add(`${index.uidValidity}:${uid}`);
       return { uid, uidValidity: index.uidValidity };
     };
 
-    /** Reopens both sides with backoff (the server may take a while to come back) and refreshes
-     * the plan's message numbers; keys do not change, a message gone since stays as it was and
-     * is found missing when read. */
+    /** Reopens both sides with backoff (the server may take a while to come back) and lists the
+     * source again: message numbers may have changed, and what this run finished is left out. */
     const reopen = async (cause: unknown): Promise<void> => {
       let lastError: unknown = cause;
       for (;;) {
@@ -161,8 +206,11 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         try {
           source = await deps.openSource();
           target = await deps.openTarget(true);
-          const fresh = new Map((await source.list()).map((item) => [item.key, item]));
-          plan = { ...plan, toCopy: plan.toCopy.map((item) => fresh.get(item.key) ?? item) };
+          const journaled = listing!.journaled;
+          dropListing();
+          generation += 1;
+          listing = await listSource(source, journal, true, generation);
+          for (const folder of journaled) listing.journaled.add(folder);
           return;
         } catch (reopenError) {
           if (!isConnectionLoss(reopenError)) throw reopenError;
@@ -175,21 +223,20 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       const seconds = Math.max((now() - started) / 1000, 0.001);
       const rate = progress.done / seconds;
       deps.onProgress?.({
-        done: progress.done, total: plan.toCopy.length, bytes: progress.bytes, totalBytes: plan.bytesToCopy,
-        rate, etaSeconds: rate > 0 ? (plan.toCopy.length - progress.done) / rate : null, folder,
+        done: progress.done, total: plan.toCopy, bytes: progress.bytes, totalBytes: plan.bytesToCopy,
+        rate, etaSeconds: rate > 0 ? Math.max(0, plan.toCopy - progress.done) / rate : null, folder,
       });
     };
-    report(plan.toCopy[0]?.folder ?? 'INBOX');
+    report(listing.firstFolder ?? 'INBOX');
 
     /** Counts a message's outcome once, and reports progress. */
-    const finished = new Set<string>();
     const record = (message: SourceMessage, outcome: Outcome): void => {
       if (outcome.kind === 'copied') copied += 1;
       else if (outcome.kind === 'found') skipped += 1;
       else if (outcome.kind === 'already-there') { skipped += 1; alreadyThere += 1; }
       else if (outcome.kind === 'vanished') vanished += 1;
       else if (outcome.kind === 'failed') failures.push({ key: message.key, folder: message.folder, size: message.size, reason: outcome.reason });
-      finished.add(message.key);
+      if (outcome.kind === 'vanished' || outcome.kind === 'failed') settled.add(message.key);
       progress.done += 1;
       progress.bytes += message.size;
       report(message.folder);
@@ -225,80 +272,68 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
 
     // One batch is written while the next is read: the source's and the target's connections both
     // work, and a batch's outcome is always known before the one after it is sent.
-    let inFlight: { done: Promise<void>; start: number } | undefined;
-    let noReadAheadAt = -1;
+    let inFlight: Promise<void> | undefined;
     const settleInFlight = async (): Promise<void> => {
       const current = inFlight;
-      if (!current) return;
-      await current.done;
       inFlight = undefined;
+      await current;
     };
-    for (let index = 0; index < plan.toCopy.length || inFlight;) {
-      const batchStart = index;
+    // A batch the source could not send at once (a literal over its ceiling ends the session): read
+    // one message at a time after the reconnect, so the culprit is that message's own outcome.
+    const oneAtATime = new Set<string>();
+    for (;;) {
       try {
-        if (deps.shouldStop?.()) {
+        for (const window of windows(listing.toCopy.messages(), settled)) {
+          if (deps.shouldStop?.()) {
+            await settleInFlight();
+            throw new MigrationStopped('paused');
+          }
+          const batch: Queued[] = [];
+          if (source.readAhead && !oneAtATime.has(window[0]!.key)) {
+            try {
+              await source.readAhead(window);
+            } catch (error) {
+              if (error instanceof CheckFailure && error.reason === 'protocol') for (const message of window) oneAtATime.add(message.key);
+              throw error;
+            }
+          }
+          for (const message of window) {
+            let prepared: Prepared;
+            try {
+              prepared = await prepareOne(message, source, target!, journal, options, unjournaledCopy);
+            } catch (error) {
+              if (!(error instanceof SourceMessageUnavailable)) throw error;
+              // This message's own outcome; the others go on.
+              const outcome: Outcome = error.kind === 'vanished' ? { kind: 'vanished' } : { kind: 'failed', reason: error.message };
+              if (outcome.kind === 'failed') journal.markFailed(message.key, outcome.reason);
+              record(message, outcome);
+              if (error.sessionLost) throw error;
+              continue;
+            }
+            if (prepared.kind === 'append') batch.push({ message, item: prepared.item });
+            else record(message, prepared);
+            if (deps.shouldStop?.()) break;
+          }
           await settleInFlight();
-          throw new MigrationStopped('paused');
-        }
-        const batch: Queued[] = [];
-        let batchBytes = 0;
-        if (source.readAhead && index !== noReadAheadAt) {
-          try {
-            await source.readAhead(batchWindow(plan.toCopy, index, finished));
-          } catch (error) {
-            // A batch the source could not send (a literal over its ceiling ends the session): this
-            // batch is read one message at a time after the reconnect, so the culprit is that
-            // message's own outcome and not the whole run's.
-            if (error instanceof CheckFailure && error.reason === 'protocol') noReadAheadAt = index;
-            throw error;
+          if (batch.length > 0) {
+            inFlight = flush(batch);
+            inFlight.catch(() => undefined); // met by settleInFlight
           }
-        }
-        while (index < plan.toCopy.length && batch.length < BATCH_MESSAGES) {
-          const message = plan.toCopy[index]!;
-          if (finished.has(message.key)) { index += 1; continue; }
-          if (batch.length > 0 && batchBytes + message.size > BATCH_BYTES) break;
-          let prepared: Prepared;
-          try {
-            prepared = await prepareOne(message, source, target!, journal, options, unjournaledCopy);
-          } catch (error) {
-            if (!(error instanceof SourceMessageUnavailable)) throw error;
-            // This message's own outcome; the others go on.
-            const outcome: Outcome = error.kind === 'vanished' ? { kind: 'vanished' } : { kind: 'failed', reason: error.message };
-            if (outcome.kind === 'failed') journal.markFailed(message.key, outcome.reason);
-            record(message, outcome);
-            index += 1;
-            if (error.sessionLost) throw error;
-            continue;
-          }
-          if (prepared.kind === 'append') {
-            batch.push({ message, item: prepared.item });
-            batchBytes += prepared.item.content.length;
-          } else {
-            record(message, prepared);
-          }
-          index += 1;
-          if (deps.shouldStop?.()) break;
         }
         await settleInFlight();
-        if (batch.length > 0) {
-          const done = flush(batch);
-          done.catch(() => undefined); // met by settleInFlight
-          inFlight = { done, start: batchStart };
-        }
+        break;
       } catch (error) {
         if (error instanceof MigrationStopped) throw error;
         // Whatever failed, the batch in flight must have ended before anything is retried.
-        const retryFrom = inFlight ? Math.min(inFlight.start, batchStart) : batchStart;
-        await inFlight?.done.catch(() => undefined);
+        await inFlight?.catch(() => undefined);
         inFlight = undefined;
         if (!(error instanceof SourceMessageUnavailable) && !isConnectionLoss(error)) throw error;
-        // The server went away (or cannot take mail now): reconnect and carry on from the first
-        // batch not finished; what finished is known, the rest is pending or untouched.
+        // The server went away (or cannot take mail now): reconnect and go on with what is not
+        // finished; what finished is known, the rest is pending or untouched.
         await reopen(error);
-        index = retryFrom;
       }
     }
-    const flagsUpdated = source.kind === 'imap' ? await carryFlagChanges(plan.messages, source, target, journal) : 0;
+    const flagsUpdated = listing.copiedBefore ? await carryFlagChanges(listing.copiedBefore.messages(), source, target!, journal) : 0;
     // Every listed message has its record now: the next run starts where this listing ended.
     journal.markFolders(listing.marks);
     return {
@@ -306,6 +341,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
       state: failures.length === 0 ? 'complete' : 'failing',
     };
   } finally {
+    dropListing();
     // A target still signing in when the listing failed is closed once it has.
     const opening = targetOpening?.then((session) => session.close());
     await Promise.allSettled([source.close(), target?.close(), opening]);
@@ -313,19 +349,22 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   }
 }
 
-/** The messages the next batch will take, as the batch loop below counts them (by their announced
- * sizes): what a source reads ahead. */
-function batchWindow(toCopy: SourceMessage[], from: number, finished: Set<string>): SourceMessage[] {
-  const window: SourceMessage[] = [];
+/** The plan cut into batches as the loop above takes them: at most BATCH_MESSAGES messages and
+ * BATCH_BYTES by their announced sizes (a larger message goes alone); `settled` ones left out. */
+function* windows(messages: Iterable<SourceMessage>, settled: Set<string>): Generator<SourceMessage[]> {
+  let window: SourceMessage[] = [];
   let bytes = 0;
-  for (let index = from; index < toCopy.length && window.length < BATCH_MESSAGES; index += 1) {
-    const message = toCopy[index]!;
-    if (finished.has(message.key)) continue;
-    if (window.length > 0 && bytes + message.size > BATCH_BYTES) break;
+  for (const message of messages) {
+    if (settled.has(message.key)) continue;
+    if (window.length >= BATCH_MESSAGES || (window.length > 0 && bytes + message.size > BATCH_BYTES)) {
+      yield window;
+      window = [];
+      bytes = 0;
+    }
     window.push(message);
     bytes += message.size;
   }
-  return window;
+  if (window.length > 0) yield window;
 }
 
 type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'already-there' } | { kind: 'vanished' } | { kind: 'failed'; reason: string };
@@ -333,28 +372,34 @@ type Outcome = { kind: 'copied' } | { kind: 'found' } | { kind: 'already-there' 
 /** A copy of this message already in the target that no journal entry accounts for, if any. */
 type UnjournaledLookup = (message: SourceMessage, folder: string, content: Buffer, prefix: Buffer) => Promise<{ uid: number; uidValidity: string } | undefined>;
 
-/** The flags a catch-up carries from the old mailbox: the system flags every IMAP server keeps.
- * (Keywords are left alone: not every server keeps them, and \Deleted would hide the copy.) */
-const CARRIED_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Draft'];
-
-function carried(flags: string[]): string[] {
-  return CARRIED_FLAGS.filter((flag) => flags.some((other) => other.toLowerCase() === flag.toLowerCase()));
-}
+/** Copies whose flags a catch-up sets in one UID STORE (and records in one journal write). */
+const FLAG_GROUP_MESSAGES = 1000;
 
 /**
  * After a catch-up: flags changed on the old mailbox since a message was copied are set on its
- * copy — one UID STORE per folder and change, one journal write for all. A copy whose folder's
- * UIDVALIDITY changed is not ours to touch any more.
+ * copy — one UID STORE per folder and change (up to FLAG_GROUP_MESSAGES copies each), one journal
+ * write each. A copy whose folder's UIDVALIDITY changed is not ours to touch any more. `messages`
+ * are the listed ones an earlier run copied.
  */
-async function carryFlagChanges(messages: SourceMessage[], source: SourceSession, target: ImapTarget, journal: MigrationJournal): Promise<number> {
-  const groups = new Map<string, { folder: string; add: string[]; remove: string[]; uids: number[]; updates: Array<{ key: string; flags: string[] }> }>();
+async function carryFlagChanges(messages: Iterable<SourceMessage>, source: SourceSession, target: ImapTarget, journal: MigrationJournal): Promise<number> {
+  type Group = { folder: string; add: string[]; remove: string[]; uids: number[]; updates: Array<{ key: string; flags: string[] }> };
+  const groups = new Map<string, Group>();
   const uidValidities = new Map<string, Promise<string>>();
+  let updated = 0;
+  const store = async (id: string, group: Group): Promise<void> => {
+    groups.delete(id);
+    await target.updateFlags(group.folder, group.uids, group.add, group.remove);
+    journal.markFlags(group.updates);
+    updated += group.uids.length;
+  };
   for (const message of messages) {
+    // Most copies carry what their source has: told by the index, without reading the record.
+    const bits = journal.copyFlagBits(message.key);
+    if (bits !== undefined && bits === carriedBits(message.flags ?? [])) continue;
     const entry = journal.get(message.key);
     if (entry?.status !== 'done' || entry.targetUid === undefined || !entry.targetUidValidity) continue;
     const want = carried(message.flags ?? []);
     const had = entry.flags ? carried(entry.flags) : undefined;
-    if (had && had.join(' ') === want.join(' ')) continue;
     const folder = mapFolder(source.folderInfo?.(message.folder) ?? { path: message.folder, delimiter: '/' }, target.folders, target.delimiter);
     if (!target.has(folder)) continue;
     let uidValidity = uidValidities.get(folder);
@@ -368,13 +413,9 @@ async function carryFlagChanges(messages: SourceMessage[], source: SourceSession
     group.uids.push(entry.targetUid);
     group.updates.push({ key: message.key, flags: message.flags ?? [] });
     groups.set(id, group);
+    if (group.uids.length >= FLAG_GROUP_MESSAGES) await store(id, group);
   }
-  let updated = 0;
-  for (const group of groups.values()) {
-    await target.updateFlags(group.folder, group.uids, group.add, group.remove);
-    journal.markFlags(group.updates);
-    updated += group.uids.length;
-  }
+  for (const [id, group] of [...groups]) await store(id, group);
   return updated;
 }
 
@@ -404,22 +445,22 @@ async function prepareOne(
   }
   const content = await source.read(message, prefix);
   const flags = source.kind === 'pop3' ? (options.pop3Seen ? ['\\Seen'] : []) : message.flags ?? [];
-  if (journal.get(message.key) === undefined) {
+  const entry = journal.get(message.key);
+  if (entry === undefined) {
     const there = await unjournaledCopy(message, folder, content, prefix);
     if (there) {
       journal.markDone(message.key, there.uid, there.uidValidity, source.kind === 'imap' ? flags : undefined);
       return { kind: 'already-there' };
     }
   }
-  if (journal.get(message.key)?.status === 'pending') {
+  if (entry?.status === 'pending') {
     // An earlier run may have appended it and died before writing "done": look before copying.
     const probe: CopyProbe = {
       trace: prefix.length > 0 ? { name: TRACE_HEADER, value: message.uidl! } : undefined,
       messageId: messageId(content), size: content.length, headerHash: headerHash(content),
     };
     const uidValidity = await target.uidValidity(folder);
-    const claimed = journal.claimedTargetUids(uidValidity);
-    const unclaimed = (await target.findCopies(folder, probe)).filter((uid) => !claimed.has(uid));
+    const unclaimed = (await target.findCopies(folder, probe)).filter((uid) => !journal.isTargetUidClaimed(uidValidity, uid));
     if (unclaimed.length > 0) {
       journal.markDone(message.key, unclaimed[0], uidValidity, source.kind === 'imap' ? flags : undefined);
       return { kind: 'found' };

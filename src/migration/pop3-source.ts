@@ -9,6 +9,7 @@ import { Pop3Client, Pop3Refusal } from '../protocols/pop3/pop3-client.js';
 import { MessageBuffer } from '../protocols/message-buffer.js';
 import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 import type { SourceSession } from './migration-engine.js';
+import { keyDigest } from './key-index.js';
 
 /** A buffer is sized from LIST up to this much; a larger message grows it as bytes arrive, so a
  * lying size never allocates what the server did not send. */
@@ -16,8 +17,6 @@ const VALID_UIDL = /^[\x21-\x7e]{1,70}$/;
 
 export class Pop3Source implements SourceSession {
   readonly kind = 'pop3';
-  /** Message number by key, for this session. */
-  private numbers = new Map<string, number>();
   unstableIdentities = 0;
 
   private constructor(private readonly client: Pop3Client) {}
@@ -39,32 +38,58 @@ export class Pop3Source implements SourceSession {
     return new Pop3Source(client);
   }
 
-  async list(): Promise<SourceMessage[]> {
-    const [uidls, sizes] = [await this.client.uidlAll(), await this.client.listAll()];
-    const sizeOf = new Map(sizes.map((entry) => [entry.number, entry.size]));
-    const seen = new Map<string, number>();
-    for (const entry of uidls) seen.set(entry.uid, (seen.get(entry.uid) ?? 0) + 1);
-    const numbers = new Set<number>();
-    const messages: SourceMessage[] = [];
-    for (const entry of uidls) {
-      if (!Number.isSafeInteger(entry.number) || entry.number < 1 || numbers.has(entry.number)) continue;
-      numbers.add(entry.number);
-      const stable = VALID_UIDL.test(entry.uid) && seen.get(entry.uid) === 1;
-      const key = stable ? `pop3:${entry.uid}` : `pop3#${entry.number}:${await this.headerDigest(entry.number)}`;
-      messages.push({
-        key, folder: 'INBOX', number: entry.number, size: sizeOf.get(entry.number) ?? 0,
-        // Only a UIDL that identifies the message goes into the trace header.
-        ...(stable ? { uidl: entry.uid } : {}),
-      });
+  /**
+   * Every message, as the listings arrive: LIST's sizes into a compact table, then UIDL twice —
+   * once to find UIDLs that are not unique (a digest of each, 8 bytes a message), once to hand out
+   * the messages. The maildrop is locked for the session (RFC 1939 §8), so both UIDLs agree; a
+   * mailbox of 100,000 messages never becomes 100,000 objects. Messages without a usable UIDL
+   * come last (their identity needs a TOP each, which cannot be sent while a listing streams in).
+   */
+  async list(each: (message: SourceMessage) => void): Promise<void> {
+    const sizes = new SizeTable();
+    await this.client.listEach((entry) => sizes.add(entry.number, entry.size));
+    const repeated = await this.repeats();
+    // A number listed twice counts once: the first line that names it.
+    const taken = new Set<number>();
+    const unstable: number[] = [];
+    await this.client.uidlEach((entry) => {
+      if (!Number.isSafeInteger(entry.number) || entry.number < 1 || entry.number > 0xffff_ffff) return;
+      if (repeated.numbers.has(entry.number)) {
+        if (taken.has(entry.number)) return;
+        taken.add(entry.number);
+      }
+      if (!VALID_UIDL.test(entry.uid) || repeated.uidls.has(digestOf(entry.uid))) { unstable.push(entry.number); return; }
+      // Only a UIDL that identifies the message goes into the trace header.
+      each({ key: `pop3:${entry.uid}`, folder: 'INBOX', number: entry.number, size: sizes.get(entry.number), uidl: entry.uid });
+    });
+    for (const number of unstable) {
+      each({ key: `pop3#${number}:${await this.headerDigest(number)}`, folder: 'INBOX', number, size: sizes.get(number) });
     }
-    this.unstableIdentities = messages.filter((message) => message.uidl === undefined).length;
-    this.numbers = new Map(messages.map((message) => [message.key, message.number!]));
-    return messages;
+    this.unstableIdentities = unstable.length;
+  }
+
+  /** What the UIDL listing repeats: digests of UIDLs that occur more than once (a digest two UIDLs
+   * share by chance makes both "repeated": identified by content, which is safe), and message
+   * numbers listed more than once. 12 bytes a message while it runs; the answer is small. */
+  private async repeats(): Promise<{ uidls: Set<bigint>; numbers: Set<number> }> {
+    let digests = new BigUint64Array(1024);
+    let numbers = new Float64Array(1024);
+    let count = 0;
+    await this.client.uidlEach((entry) => {
+      if (count === digests.length) {
+        const grownDigests = new BigUint64Array(count * 2); grownDigests.set(digests); digests = grownDigests;
+        const grownNumbers = new Float64Array(count * 2); grownNumbers.set(numbers); numbers = grownNumbers;
+      }
+      digests[count] = digestOf(entry.uid);
+      numbers[count] = entry.number;
+      count += 1;
+    });
+    return { uidls: new Set(repeatedIn(digests.subarray(0, count).sort())), numbers: new Set(repeatedIn(numbers.subarray(0, count).sort())) };
   }
 
   /** The message's bytes, preceded by `prefix`, in one buffer: one copy in memory. */
   async read(message: SourceMessage, prefix: Buffer): Promise<Buffer> {
-    const number = this.numbers.get(message.key);
+    const number = message.number;
     if (number === undefined) throw new SourceMessageUnavailable('vanished', 'no longer on the old server');
     const ceiling = readCeiling(message.size);
     // LIST may under-report (servers that count LF line ends): the buffer grows as bytes arrive;
@@ -96,5 +121,59 @@ export class Pop3Source implements SourceSession {
 
   async close(): Promise<void> {
     await this.client.quit();
+  }
+}
+
+/** The values found more than once in a sorted array. */
+function* repeatedIn<T extends number | bigint>(sorted: ArrayLike<T>): Generator<T> {
+  for (let index = 1; index < sorted.length; index += 1) {
+    if (sorted[index] === sorted[index - 1] && sorted[index] !== sorted[index - 2]) yield sorted[index]!;
+  }
+}
+
+function digestOf(uidl: string): bigint {
+  const [high, low] = keyDigest(uidl);
+  return (BigInt(high) << 32n) | BigInt(low);
+}
+
+/** LIST's sizes by message number in two typed arrays (8 bytes a message): in the order the
+ * server sent them, searched by halves once sorted. A size that is no size counts as 0. */
+class SizeTable {
+  private numbers = new Uint32Array(1024);
+  private sizes = new Uint32Array(1024);
+  private count = 0;
+  private sorted = true;
+
+  add(number: number, size: number): void {
+    if (!Number.isSafeInteger(number) || number < 1 || number > 0xffff_ffff) return;
+    if (this.count === this.numbers.length) {
+      const numbers = new Uint32Array(this.count * 2); numbers.set(this.numbers); this.numbers = numbers;
+      const sizes = new Uint32Array(this.count * 2); sizes.set(this.sizes); this.sizes = sizes;
+    }
+    if (this.count > 0 && number <= this.numbers[this.count - 1]!) this.sorted = false;
+    this.numbers[this.count] = number;
+    this.sizes[this.count] = Number.isSafeInteger(size) && size > 0 ? Math.min(size, 0xffff_ffff) : 0;
+    this.count += 1;
+  }
+
+  get(number: number): number {
+    if (!this.sorted) this.sort();
+    let from = 0;
+    let to = this.count - 1;
+    while (from <= to) {
+      const middle = (from + to) >>> 1;
+      const at = this.numbers[middle]!;
+      if (at === number) return this.sizes[middle]!;
+      if (at < number) from = middle + 1;
+      else to = middle - 1;
+    }
+    return 0;
+  }
+
+  private sort(): void {
+    const order = Array.from({ length: this.count }, (_, index) => index).sort((a, b) => this.numbers[a]! - this.numbers[b]!);
+    this.numbers = Uint32Array.from(order, (index) => this.numbers[index]!);
+    this.sizes = Uint32Array.from(order, (index) => this.sizes[index]!);
+    this.sorted = true;
   }
 }

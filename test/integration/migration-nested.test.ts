@@ -115,8 +115,8 @@ describe('migration with nested folders', () => {
         const source = await ImapSource.open(side('gone-old'));
         const listSince = source.listSince.bind(source);
         // Planned, then deleted on the server (another client expunged it) before it is read.
-        source.listSince = async (journal) => {
-          const planned = await listSince(journal);
+        source.listSince = async (journal, each) => {
+          const planned = await listSince(journal, each);
           for (const sub of ['cur', 'new']) {
             for (const name of readdirSync(join(dovecot.mailDir('gone-old'), sub))) if (name.startsWith(doomed)) rmSync(join(dovecot.mailDir('gone-old'), sub, name));
           }

@@ -86,8 +86,8 @@ export async function migrateCommand(args: MigrateArgs, environment: Environment
   if (outcome.kind === 'stopped') return EXIT.ok;
   if (args.dryRun) {
     const { plan } = outcome;
-    if (args.json) write(JSON.stringify({ event: 'plan', messages: plan.messages.length, toCopy: plan.toCopy.length, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy }));
-    else write(`would copy ${plan.toCopy.length} of ${plural(plan.messages.length, 'message')} (${byteSize(plan.bytesToCopy)}); ${plan.alreadyDone} already copied`);
+    if (args.json) write(JSON.stringify({ event: 'plan', messages: plan.messages, toCopy: plan.toCopy, alreadyDone: plan.alreadyDone, bytes: plan.bytesToCopy }));
+    else write(`would copy ${plan.toCopy} of ${plural(plan.messages, 'message')} (${byteSize(plan.bytesToCopy)}); ${plan.alreadyDone} already copied`);
     return EXIT.ok;
   }
   if (args.json) {

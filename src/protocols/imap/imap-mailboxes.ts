@@ -5,6 +5,7 @@
 // transfers its no-progress timeout) and every failure comes back classified.
 import { CheckFailure } from '../check-failure.js';
 import type { OpenSessionOptions } from '../mail-session.js';
+import { CompactUidSet } from './compact-uid-set.js';
 import { ImapSession } from './imap-session.js';
 import { hasAttribute } from './mailbox-attributes.js';
 import { MessageBuffer } from '../message-buffer.js';
@@ -65,8 +66,8 @@ export class ImapMailboxes {
    * changed, or the server keeps no mod-sequences).
    * `uidNext` and `modseq` are the folder's as it was opened: the next listing starts there.
    */
-  async messagesSince(path: string, since: { uidValidity: string; uidNext: number; modseq?: string | undefined }, also: number[]): Promise<{
-    uidValidity: string; uidNext: number | undefined; modseq: string | undefined; complete: boolean; messages: MessageListing[];
+  async messagesSince(path: string, since: { uidValidity: string; uidNext: number; modseq?: string | undefined }, also: number[], each: (message: MessageListing, uidValidity: string) => void): Promise<{
+    uidValidity: string; uidNext: number | undefined; modseq: string | undefined; complete: boolean;
   }> {
     try {
       const mailbox = await this.session.bounded(this.client.mailboxOpen(path, { readOnly: true }), `opening ${path}`);
@@ -75,31 +76,33 @@ export class ImapMailboxes {
       const uidNext = typeof mailbox.uidNext === 'number' && mailbox.uidNext > 0 ? mailbox.uidNext : undefined;
       const modseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? String(mailbox.highestModseq) : undefined;
       const incremental = uidValidity === since.uidValidity && uidNext !== undefined && modseq !== undefined && since.modseq !== undefined;
-      const byUid = new Map<number, MessageListing>();
+      // Each message handed out once, whatever the server repeats; never gathered in a list.
+      const handedOut = new CompactUidSet();
       const collect = async (range: string, options: { uid: true; changedSince?: bigint }, keep: (uid: number) => boolean = () => true): Promise<void> => {
         for await (const message of this.client.fetch(range, { uid: true, size: true, flags: true, internalDate: true }, options)) {
-          if (!keep(message.uid)) continue;
-          byUid.set(message.uid, {
+          if (!Number.isSafeInteger(message.uid) || message.uid < 1 || !keep(message.uid) || !handedOut.add(message.uid)) continue;
+          each({
             uid: message.uid, size: message.size ?? 0,
             flags: [...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'),
             ...(message.internalDate ? { internalDate: new Date(message.internalDate) } : {}),
-          });
+          }, uidValidity);
         }
       };
       if (!incremental) {
         if (mailbox.exists > 0) await collect('1:*', { uid: true });
-        return { uidValidity, uidNext, modseq, complete: true, messages: [...byUid.values()] };
+        return { uidValidity, uidNext, modseq, complete: true };
       }
       if (mailbox.exists > 0) {
-        // "n:*" always includes the highest UID, even one below n: only UIDs from n on are new.
-        if (uidNext > since.uidNext) await collect(`${since.uidNext}:*`, { uid: true }, (uid) => uid >= since.uidNext);
+        // Changed ones first, then new ones: UIDs in ascending order, as CompactUidSet keeps them best.
         if (since.uidNext > 1 && modseq !== since.modseq) {
           await collect(`1:${since.uidNext - 1}`, { uid: true, changedSince: BigInt(since.modseq!) });
         }
-        const missing = also.filter((uid) => !byUid.has(uid));
+        // "n:*" always includes the highest UID, even one below n: only UIDs from n on are new.
+        if (uidNext > since.uidNext) await collect(`${since.uidNext}:*`, { uid: true }, (uid) => uid >= since.uidNext);
+        const missing = also.filter((uid) => !handedOut.has(uid));
         if (missing.length > 0) await collect(uidSet(missing), { uid: true });
       }
-      return { uidValidity, uidNext, modseq, complete: false, messages: [...byUid.values()] };
+      return { uidValidity, uidNext, modseq, complete: false };
     } catch (error) {
       throw this.session.failure(error);
     }

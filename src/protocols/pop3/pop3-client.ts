@@ -156,21 +156,37 @@ export class Pop3Client {
   }
 
   async uidlAll(): Promise<UidlEntry[]> {
+    const entries: UidlEntry[] = [];
+    await this.uidlEach((entry) => entries.push(entry));
+    return entries;
+  }
+
+  /** `UIDL`, each line handed to `each` as it arrives: a listing of 100,000 messages is never one
+   * string in memory. */
+  async uidlEach(each: (entry: UidlEntry) => void): Promise<void> {
     await this.expectOk('UIDL');
-    const body = (await this.connection.readBodyAsBuffer(POP3_LIMITS.listing)).toString('latin1');
-    return body.split('\r\n').filter(Boolean).map((line) => {
+    let bad = false;
+    await readListing(this.connection, (line) => {
       const [number, uid] = line.split(' ');
-      if (!number || !uid) throw this.protocolError('bad UIDL listing line');
-      return { number: Number(number), uid };
+      if (!number || !uid) bad = true;
+      else if (!bad) each({ number: Number(number), uid });
     });
+    // Said once the whole answer is read, so the connection is still in step for the caller.
+    if (bad) throw this.protocolError('bad UIDL listing line');
   }
 
   async listAll(): Promise<Array<{ number: number; size: number }>> {
+    const entries: Array<{ number: number; size: number }> = [];
+    await this.listEach((entry) => entries.push(entry));
+    return entries;
+  }
+
+  /** `LIST`, each line handed to `each` as it arrives. */
+  async listEach(each: (entry: { number: number; size: number }) => void): Promise<void> {
     await this.expectOk('LIST');
-    const body = (await this.connection.readBodyAsBuffer(POP3_LIMITS.listing)).toString('latin1');
-    return body.split('\r\n').filter(Boolean).map((line) => {
+    await readListing(this.connection, (line) => {
       const [number, size] = line.split(' ').map(Number);
-      return { number: number!, size: size! };
+      each({ number: number!, size: size! });
     });
   }
 
@@ -263,3 +279,18 @@ export class Pop3Client {
   }
 }
 
+/** Reads a listing's body, handing over each non-empty line (CRLF- or bare LF-ended) as latin1
+ * text as it arrives; a line cut between two chunks is joined first. */
+async function readListing(connection: Pop3Connection, each: (line: string) => void): Promise<void> {
+  let carry = '';
+  const take = (text: string): void => {
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line) each(line);
+  };
+  await connection.readBody((chunk) => {
+    const lines = (carry + chunk.toString('latin1')).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) take(line);
+  }, POP3_LIMITS.listing);
+  take(carry);
+}

@@ -1,0 +1,121 @@
+// A compact map from a message's key to where its latest journal record is and what it says, so a
+// migration's memory does not grow by an object (and a string) per message: 13 bytes an entry in
+// typed arrays — the key's 64-bit digest, the record's file offset (32 bits: a journal stays far
+// below 4 GB, ~40 bytes a record), and one byte of state — kept
+// sorted for binary search, with the newest additions in a small unsorted overlay merged in when
+// it fills. The key itself stays on disk: a digest match is checked against the record's own key
+// (see MigrationJournal), so two keys that share a digest are never taken for one another.
+
+/** Two 32-bit FNV-1a-style hashes with different bases and a final mix: a 64-bit digest cheap
+ * enough for every key of a large journal (a cryptographic hash costs ~1 µs a key). Collisions are
+ * harmless here (matches are verified on disk); it only has to spread keys well. */
+export function keyDigest(key: string): [number, number] {
+  let high = 0x811c9dc5;
+  let low = 0x01000193 ^ key.length;
+  for (let index = 0; index < key.length; index += 1) {
+    const code = key.charCodeAt(index);
+    high = Math.imul(high ^ code, 0x01000193);
+    low = Math.imul(low ^ code, 0x5bd1e995);
+    low ^= low >>> 15;
+  }
+  return [mix(high ^ Math.imul(low, 0x27d4eb2d)) >>> 0, mix(low ^ high) >>> 0];
+}
+
+function mix(value: number): number {
+  let mixed = value;
+  mixed ^= mixed >>> 16;
+  mixed = Math.imul(mixed, 0x85ebca6b);
+  mixed ^= mixed >>> 13;
+  mixed = Math.imul(mixed, 0xc2b2ae35);
+  return mixed ^ (mixed >>> 16);
+}
+
+export interface IndexedRecord { offset: number; state: number }
+
+/** Additions held unsorted before they are merged into the sorted arrays. */
+const OVERLAY_LIMIT = 2048;
+
+export class KeyIndex {
+  private high = new Uint32Array(0);
+  private low = new Uint32Array(0);
+  private offsets = new Uint32Array(0);
+  private states = new Uint8Array(0);
+  private sorted = 0;
+  /** Newest additions, by digest ("high:low"): looked at before the sorted part. */
+  private overlay = new Map<string, IndexedRecord & { high: number; low: number }>();
+
+  get(high: number, low: number): IndexedRecord | undefined {
+    const added = this.overlay.get(`${high}:${low}`);
+    if (added) return { offset: added.offset, state: added.state };
+    const position = this.find(high, low);
+    return position < 0 ? undefined : { offset: this.offsets[position]!, state: this.states[position]! };
+  }
+
+  set(high: number, low: number, record: IndexedRecord): void {
+    const position = this.find(high, low);
+    if (position >= 0) {
+      // Already in the sorted part: updated where it is.
+      this.offsets[position] = record.offset;
+      this.states[position] = record.state;
+      return;
+    }
+    this.overlay.set(`${high}:${low}`, { high, low, ...record });
+    if (this.overlay.size >= OVERLAY_LIMIT) this.merge();
+  }
+
+  /** Every entry, in no particular order. */
+  *entries(): Generator<IndexedRecord> {
+    for (let position = 0; position < this.sorted; position += 1) yield { offset: this.offsets[position]!, state: this.states[position]! };
+    for (const entry of this.overlay.values()) yield { offset: entry.offset, state: entry.state };
+  }
+
+  private find(high: number, low: number): number {
+    let from = 0;
+    let to = this.sorted - 1;
+    while (from <= to) {
+      const middle = (from + to) >>> 1;
+      const midHigh = this.high[middle]!;
+      const midLow = this.low[middle]!;
+      if (midHigh === high && midLow === low) return middle;
+      if (midHigh < high || (midHigh === high && midLow < low)) from = middle + 1;
+      else to = middle - 1;
+    }
+    return -1;
+  }
+
+  /** The overlay merged into the sorted arrays from the back, in place: the arrays grow by a
+   * quarter when full, never to twice what they hold. */
+  private merge(): void {
+    const added = [...this.overlay.values()].sort((a, b) => a.high - b.high || a.low - b.low);
+    this.overlay.clear();
+    const total = this.sorted + added.length;
+    if (total > this.high.length) this.grow(Math.max(total, Math.ceil(this.high.length * 1.25), 1024));
+    let from = this.sorted - 1;
+    let next = added.length - 1;
+    for (let into = total - 1; next >= 0; into -= 1) {
+      const entry = added[next]!;
+      const takeOld = from >= 0 && (this.high[from]! > entry.high || (this.high[from] === entry.high && this.low[from]! > entry.low));
+      if (takeOld) {
+        this.high[into] = this.high[from]!;
+        this.low[into] = this.low[from]!;
+        this.offsets[into] = this.offsets[from]!;
+        this.states[into] = this.states[from]!;
+        from -= 1;
+      } else {
+        this.high[into] = entry.high;
+        this.low[into] = entry.low;
+        this.offsets[into] = entry.offset;
+        this.states[into] = entry.state;
+        next -= 1;
+      }
+    }
+    this.sorted = total;
+  }
+
+  private grow(capacity: number): void {
+    const high = new Uint32Array(capacity); high.set(this.high.subarray(0, this.sorted)); this.high = high;
+    const low = new Uint32Array(capacity); low.set(this.low.subarray(0, this.sorted)); this.low = low;
+    const offsets = new Uint32Array(capacity); offsets.set(this.offsets.subarray(0, this.sorted)); this.offsets = offsets;
+    const states = new Uint8Array(capacity); states.set(this.states.subarray(0, this.sorted)); this.states = states;
+  }
+}

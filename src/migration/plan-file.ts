@@ -1,0 +1,107 @@
+// A migration's plan on disk: the source's listing written as it arrives, one JSON line per
+// message, and read back a batch at a time. A mailbox of 100,000 messages costs a few megabytes of
+// file instead of 100,000 objects in the heap (see MigrationJournal for the other half). The file
+// is private to one run (its process id in the name) and removed when the run ends; one a killed
+// run left behind is removed by the next.
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { SourceMessage } from './migration-types.js';
+
+/** Bytes gathered before a write, and read at a time. */
+const BUFFER_BYTES = 256 * 1024;
+
+interface PlanLine { k: string; f: string; s: number; u?: string; fl?: string[]; d?: number; i?: number; n?: number }
+
+export class PlanFile {
+  private fd: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  count = 0;
+
+  private constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.fd = openSync(path, 'w+', 0o600);
+  }
+
+  /** A new, empty plan beside `near` (the journal's path), after removing plans of runs that died
+   * (`generation` tells apart the plans of one run: a reconnect lists again). */
+  static create(near: string, generation: number): PlanFile {
+    const prefix = `${basename(near)}.plan-`;
+    try {
+      for (const name of readdirSync(dirname(near))) {
+        const pid = Number(name.slice(prefix.length).split('-')[0]);
+        if (name.startsWith(prefix) && pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(near), name), { force: true });
+      }
+    } catch {
+      // No folder yet: nothing left behind.
+    }
+    return new PlanFile(`${near}.plan-${process.pid}-${generation}`);
+  }
+
+  add(message: SourceMessage): void {
+    const line: PlanLine = { k: message.key, f: message.folder, s: message.size };
+    if (message.uidl !== undefined) line.u = message.uidl;
+    if (message.flags !== undefined) line.fl = message.flags;
+    if (message.internalDate !== undefined) line.d = message.internalDate.getTime();
+    if (message.uid !== undefined) line.i = message.uid;
+    if (message.number !== undefined) line.n = message.number;
+    const text = `${JSON.stringify(line)}\n`;
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    this.count += 1;
+    if (this.pendingBytes >= BUFFER_BYTES) this.flush();
+  }
+
+  /** Every message from the start, in the order added, read a buffer at a time. */
+  *messages(): Generator<SourceMessage> {
+    this.flush();
+    const chunk = Buffer.allocUnsafe(BUFFER_BYTES);
+    let carry = '';
+    let position = 0;
+    for (;;) {
+      const read = readSync(this.fd, chunk, 0, BUFFER_BYTES, position);
+      if (read === 0) break;
+      position += read;
+      const lines = (carry + chunk.toString('utf8', 0, read)).split('\n');
+      carry = lines.pop()!;
+      for (const line of lines) {
+        if (!line) continue;
+        yield messageOf(JSON.parse(line) as PlanLine);
+      }
+    }
+  }
+
+  /** Closes and removes the file. */
+  remove(): void {
+    try { closeSync(this.fd); } catch { /* already closed */ }
+    rmSync(this.path, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+function messageOf(line: PlanLine): SourceMessage {
+  return {
+    key: line.k, folder: line.f, size: line.s,
+    ...(line.u !== undefined ? { uidl: line.u } : {}),
+    ...(line.fl !== undefined ? { flags: line.fl } : {}),
+    ...(line.d !== undefined ? { internalDate: new Date(line.d) } : {}),
+    ...(line.i !== undefined ? { uid: line.i } : {}),
+    ...(line.n !== undefined ? { number: line.n } : {}),
+  };
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,145 @@
+// The journal keeps its records on disk and only a compact index in memory: these tests read it
+// back the way a resumed run does (a new MigrationJournal over the same file) after every kind of
+// write, a torn line, and keys whose digests collide.
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MigrationJournal } from '../../src/migration/journal.js';
+import { carriedBits } from '../../src/migration/carried-flags.js';
+import { KeyIndex, keyDigest } from '../../src/migration/key-index.js';
+
+const fresh = (): string => join(mkdtempSync(join(tmpdir(), 'mailbeacon-journal-')), 'journal.jsonl');
+
+describe('MigrationJournal', () => {
+  it('reads back what was written: the last record of a key wins, folder marks, counts per folder', () => {
+    const path = fresh();
+    const journal = new MigrationJournal(path);
+    journal.markPendingMany(['imap:INBOX:7:1', 'imap:INBOX:7:2', 'imap:INBOX:7:3', 'pop3:abc']);
+    journal.markDoneUnsynced('imap:INBOX:7:1', 101, '900', ['\\Seen', '$Label']);
+    journal.markDone('imap:INBOX:7:2', 102, '900', []);
+    journal.markFailed('imap:INBOX:7:3', 'too large');
+    journal.markDone('pop3:abc', 5, '900');
+    journal.markFolders([{ path: 'INBOX', uidValidity: '7', uidNext: 4, modseq: '12' }]);
+    journal.sync();
+    journal.close();
+
+    const again = new MigrationJournal(path);
+    expect(again.get('imap:INBOX:7:1')).toEqual({ status: 'done', targetUid: 101, targetUidValidity: '900', flags: ['\\Seen', '$Label'] });
+    expect(again.isDone('imap:INBOX:7:2')).toBe(true);
+    expect(again.get('imap:INBOX:7:3')).toEqual({ status: 'failed', reason: 'too large' });
+    expect(again.get('pop3:abc')).toEqual({ status: 'done', targetUid: 5, targetUidValidity: '900', flags: undefined });
+    expect(again.get('imap:INBOX:7:4')).toBeUndefined();
+    expect(again.isDone('imap:INBOX:7:4')).toBe(false);
+    expect(again.folderMark('INBOX')).toEqual({ uidValidity: '7', uidNext: 4, modseq: '12' });
+    expect(again.doneCount('INBOX', '7')).toBe(2);
+    expect(again.unfinishedUids('INBOX', '7')).toEqual([3]);
+    expect(again.copyFlagBits('imap:INBOX:7:1')).toBe(carriedBits(['\\Seen']));
+    expect(again.copyFlagBits('imap:INBOX:7:2')).toBe(0);
+    expect(again.copyFlagBits('pop3:abc')).toBeUndefined(); // no flags recorded
+    expect(again.isTargetUidClaimed('900', 101)).toBe(true);
+    expect(again.isTargetUidClaimed('900', 5)).toBe(true);
+    expect(again.isTargetUidClaimed('900', 103)).toBe(false);
+    expect(again.isTargetUidClaimed('901', 101)).toBe(false);
+    // Claims made after the first question are seen too.
+    again.markDone('imap:INBOX:7:3', 103, '900', ['\\Flagged']);
+    expect(again.isTargetUidClaimed('900', 103)).toBe(true);
+    expect(again.unfinishedUids('INBOX', '7')).toEqual([]);
+    expect(again.doneCount('INBOX', '7')).toBe(3);
+    // Flags updated on done copies keep their target UID.
+    again.markFlags([{ key: 'imap:INBOX:7:1', flags: ['\\Answered'] }, { key: 'imap:INBOX:7:9', flags: ['\\Seen'] }]);
+    again.close();
+    const third = new MigrationJournal(path);
+    expect(third.get('imap:INBOX:7:1')).toEqual({ status: 'done', targetUid: 101, targetUidValidity: '900', flags: ['\\Answered'] });
+    expect(third.get('imap:INBOX:7:9')).toBeUndefined();
+    third.close();
+  });
+
+  it('ignores a torn last line and cuts it off, so the next record is not lost with it', () => {
+    const path = fresh();
+    const journal = new MigrationJournal(path);
+    journal.markDone('pop3:one', 1, '5');
+    journal.close();
+    appendFileSync(path, '{"k":"pop3:two","s":"do'); // killed mid-write
+    const resumed = new MigrationJournal(path);
+    expect(resumed.get('pop3:two')).toBeUndefined();
+    resumed.markDone('pop3:three', 3, '5');
+    resumed.close();
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { k: string }).map((record) => record.k)).toEqual(['pop3:one', 'pop3:three']);
+    const last = new MigrationJournal(path);
+    expect(last.isDone('pop3:one')).toBe(true);
+    expect(last.isDone('pop3:three')).toBe(true);
+    last.close();
+  });
+
+  it('skips lines that are not records and reads records longer than one read', () => {
+    const path = fresh();
+    const longReason = 'x'.repeat(5000);
+    writeFileSync(path, `not json\n\n{"k":"pop3:a","s":"failed","r":"${longReason}"}\n{"k":"pop3:b","s":"bogus"}\n[]\n`);
+    const journal = new MigrationJournal(path);
+    expect(journal.get('pop3:a')).toEqual({ status: 'failed', reason: longReason });
+    expect(journal.get('pop3:b')).toBeUndefined();
+    journal.close();
+  });
+
+  it('never answers for a key whose digest another key shares (every key colliding)', () => {
+    const path = fresh();
+    const collide = (): [number, number] => [1, 2];
+    const journal = new MigrationJournal(path, collide);
+    journal.markDone('pop3:done-one', 1, '5');
+    journal.markPending('pop3:pending-one');
+    // The later record shadows the earlier key in the index: that key reads as unknown (copied
+    // again or looked for), never as another key's state.
+    expect(journal.get('pop3:pending-one')).toEqual({ status: 'pending' });
+    expect(journal.isDone('pop3:done-one')).toBe(false);
+    expect(journal.isDone('pop3:never-written')).toBe(false);
+    expect(journal.get('pop3:never-written')).toBeUndefined();
+    journal.close();
+    const again = new MigrationJournal(path, collide);
+    expect(again.isDone('pop3:done-one')).toBe(false);
+    expect(again.get('pop3:pending-one')).toEqual({ status: 'pending' });
+    again.close();
+  });
+
+  it('finds each of 100,000 keys after a reload (index merged many times)', () => {
+    const path = fresh();
+    const journal = new MigrationJournal(path);
+    const keys = Array.from({ length: 100_000 }, (_, index) => `pop3:uidl-${index.toString(36)}-${(index * 7919).toString(16)}`);
+    for (let from = 0; from < keys.length; from += 500) {
+      const batch = keys.slice(from, from + 500);
+      journal.markPendingMany(batch);
+      for (const [position, key] of batch.entries()) journal.markDoneUnsynced(key, from + position + 1, '1');
+    }
+    journal.sync();
+    journal.close();
+    const again = new MigrationJournal(path);
+    for (const key of keys) if (!again.isDone(key)) throw new Error(`${key} lost`);
+    expect(again.isDone('pop3:uidl-unknown')).toBe(false);
+    expect(again.get(keys[54_321]!)).toMatchObject({ status: 'done', targetUid: 54_322 });
+    again.close();
+  });
+});
+
+describe('KeyIndex', () => {
+  it('keeps entries sorted across merges, updates in place and in the overlay', () => {
+    const index = new KeyIndex();
+    const digests = Array.from({ length: 10_000 }, (_, n) => keyDigest(`key-${n}`));
+    digests.forEach(([high, low], n) => index.set(high, low, { offset: n, state: 1 }));
+    digests.forEach(([high, low], n) => { if (n % 3 === 0) index.set(high, low, { offset: n + 100_000, state: 2 }); });
+    digests.forEach(([high, low], n) => expect(index.get(high, low)).toEqual(n % 3 === 0 ? { offset: n + 100_000, state: 2 } : { offset: n, state: 1 }));
+    expect(index.get(0, 0)).toBeUndefined();
+    expect([...index.entries()]).toHaveLength(10_000);
+  });
+
+  it('spreads keys: no two of 200,000 typical keys share a digest', () => {
+    const seen = new Set<string>();
+    for (let n = 0; n < 100_000; n += 1) {
+      for (const key of [`imap:INBOX:1700000000:${n}`, `pop3:${(n * 2654435761 >>> 0).toString(16).padStart(8, '0')}`]) {
+        const digest = keyDigest(key).join(':');
+        if (seen.has(digest)) throw new Error(`${key} shares its digest`);
+        seen.add(digest);
+      }
+    }
+    expect(seen.size).toBe(200_000);
+  });
+});
