@@ -60,6 +60,8 @@ export interface EngineDeps {
   shouldStop?: () => boolean;
   /** How often a lost connection is retried before the run ends as failing. */
   maxReconnects?: number;
+  /** A full garbage collection, run after every COLLECT_EVERY_BYTES copied (see below). */
+  collectGarbage?: () => void;
 }
 
 export class MigrationStopped extends Error {
@@ -71,6 +73,11 @@ const TRACE_HEADER = 'X-UIDL';
  * message goes alone), so memory stays bounded whatever the mailbox holds. */
 const BATCH_MESSAGES = 32;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/** Each message's Buffers outlive a young-generation collection (they wait for the APPEND), so
+ * they die in the old generation, which V8 collects only when it grows — and its external-memory
+ * accounting lets dead message bytes pile up by some 50 MB first. A full collection every 16 MB
+ * copied (~10 ms on a heap this small) keeps them from piling up. */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 /** One listing of the source, on disk: what to copy, and (IMAP) what an earlier run copied, for
  * the flags pass. */
@@ -281,6 +288,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     // A batch the source could not send at once (a literal over its ceiling ends the session): read
     // one message at a time after the reconnect, so the culprit is that message's own outcome.
     const oneAtATime = new Set<string>();
+    let collectedAt = 0;
     for (;;) {
       try {
         for (const window of windows(listing.toCopy.messages(), settled)) {
@@ -315,6 +323,10 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
             if (deps.shouldStop?.()) break;
           }
           await settleInFlight();
+          if (deps.collectGarbage && progress.bytes - collectedAt >= COLLECT_EVERY_BYTES) {
+            collectedAt = progress.bytes;
+            deps.collectGarbage();
+          }
           if (batch.length > 0) {
             inFlight = flush(batch);
             inFlight.catch(() => undefined); // met by settleInFlight

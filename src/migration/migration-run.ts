@@ -6,6 +6,7 @@ import { formatAccountUrl, type AccountEndpoint } from '../account/account-url.j
 import type { Logger } from '../log/redacting-logger.js';
 import { probeCertificate } from '../protocols/certificate.js';
 import { CheckFailure, internalFailure } from '../protocols/check-failure.js';
+import { collectGarbage } from '../runtime/v8-memory.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ImapSource } from './imap-source.js';
 import { ImapTarget } from './imap-target.js';
@@ -81,6 +82,7 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
       openTarget: (appendsExpected) => withCertificate(run.to, () => opened(run.to, (options) => ImapTarget.open(options, appendsExpected))),
       journal: new MigrationJournal(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
       options: run.options,
+      collectGarbage,
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(run.shouldStop ? { shouldStop: run.shouldStop } : {}),
     });

@@ -14,7 +14,9 @@ interface PlanLine { k: string; f: string; s: number; u?: string; fl?: string[];
 
 export class PlanFile {
   private fd: number;
-  private pending: string[] = [];
+  /** Lines gathered here until it is full: written as bytes at once, so no string of a line
+   * outlives its message (strings kept for a while end in V8's old generation as garbage). */
+  private readonly pending = Buffer.allocUnsafe(BUFFER_BYTES);
   private pendingBytes = 0;
   count = 0;
 
@@ -46,10 +48,11 @@ export class PlanFile {
     if (message.uid !== undefined) line.i = message.uid;
     if (message.number !== undefined) line.n = message.number;
     const text = `${JSON.stringify(line)}\n`;
-    this.pending.push(text);
-    this.pendingBytes += text.length;
+    const bytes = Buffer.byteLength(text);
+    if (this.pendingBytes + bytes > BUFFER_BYTES) this.flush();
+    if (bytes > BUFFER_BYTES) writeSync(this.fd, text);
+    else this.pendingBytes += this.pending.write(text, this.pendingBytes);
     this.count += 1;
-    if (this.pendingBytes >= BUFFER_BYTES) this.flush();
   }
 
   /** Every message from the start, in the order added, read a buffer at a time. */
@@ -78,9 +81,8 @@ export class PlanFile {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    writeSync(this.fd, this.pending.join(''));
-    this.pending = [];
+    let written = 0;
+    while (written < this.pendingBytes) written += writeSync(this.fd, this.pending, written, this.pendingBytes - written);
     this.pendingBytes = 0;
   }
 }
