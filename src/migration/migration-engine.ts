@@ -187,8 +187,11 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
     // (or mail another tool copied) is recognised instead of copied twice.
     const indexes = new Map<string, Promise<ContentIndex>>();
     const claimedThisRun = new Set<string>();
+    // As the run's first listing found them: a folder this run has copied into (or found mail in)
+    // since stays looked at after a reconnect lists again, so a lost --state stays recognised.
+    const journaled = listing.journaled;
     const unjournaledCopy: UnjournaledLookup = async (message, folder, content, prefix) => {
-      if (listing!.journaled.has(message.folder) || !target!.has(folder)) return undefined;
+      if (journaled.has(message.folder) || !target!.has(folder)) return undefined;
       let pending = indexes.get(folder);
       if (!pending) { pending = target!.contentIndex(folder); indexes.set(folder, pending); }
       const index = await pending;
@@ -213,11 +216,9 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         try {
           source = await deps.openSource();
           target = await deps.openTarget(true);
-          const journaled = listing!.journaled;
           dropListing();
           generation += 1;
           listing = await listSource(source, journal, true, generation);
-          for (const folder of journaled) listing.journaled.add(folder);
           return;
         } catch (reopenError) {
           if (!isConnectionLoss(reopenError)) throw reopenError;
