@@ -1,7 +1,8 @@
 // Nested folders and crashes: a run killed after it created `Work/Archive` on the new server but
 // before `Work` leaves the target listing `Work` as \Noselect. The next run must still create `Work`
 // and copy every one of its messages; also a real SIGKILL mid-copy of a nested mailbox, and a
-// message that vanishes from the source between the plan and its copy.
+// message that vanishes from the source between the plan and its copy, and connections lost while
+// copying and again while the source is listed anew.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { ImapTarget } from '../../src/migration/imap-target.js';
 import { MigrationJournal } from '../../src/migration/journal.js';
 import { runMigration } from '../../src/migration/migration-engine.js';
 import { DEFAULT_MIGRATION_OPTIONS } from '../../src/migration/migration-types.js';
+import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { CLI, runCli } from '../support/cli-process.js';
 import { readMailbox, sha256 } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
@@ -132,5 +134,47 @@ describe('migration with nested folders', () => {
     expect(report).toMatchObject({ copied: 2, vanished: 1, failed: 0, state: 'complete' });
     const stored = await readMailbox(dovecot.ports.imaps, 'gone-new', 'pw', dovecot.caFile);
     expect(stored.map((m) => m.sha256).sort()).toEqual(kept.map(sha256).sort());
+  });
+  it('a connection lost mid-copy, and lost again while the source is listed anew, ends with every message once', async () => {
+    await dovecot.changeUser('relist-old', 'pw');
+    await dovecot.changeUser('relist-new', 'pw');
+    const all = Array.from({ length: 90 }, (_, i) => message('INBOX', i + 1));
+    for (const bytes of all) dovecot.deliver('relist-old', bytes);
+    const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
+    const side = (user: string) => ({ endpoint: parseAccountUrl(`imaps://${user}@127.0.0.1:${dovecot.ports.imaps}`), password: 'pw', ca: ca(), deadlineMs: 10_000, logger });
+    const state = mkdtempSync(join(tmpdir(), 'mailbeacon-relist-'));
+    let opened = 0;
+    let reads = 0;
+    const report = await runMigration({
+      openSource: async () => {
+        const source = await ImapSource.open(side('relist-old'));
+        opened += 1;
+        const session = opened;
+        const read = source.read.bind(source);
+        // The first session is lost in the middle of the second batch; the second while it lists.
+        source.read = async (planned, prefix) => {
+          reads += 1;
+          if (session === 1 && reads === 40) throw new CheckFailure('network', 'connection reset (test)');
+          return read(planned, prefix);
+        };
+        const listSince = source.listSince.bind(source);
+        source.listSince = async (journal, each) => {
+          if (session === 2) throw new CheckFailure('network', 'connection reset while listing (test)');
+          return listSince(journal, each);
+        };
+        return source;
+      },
+      openTarget: () => ImapTarget.open(side('relist-new'), true),
+      journal: new MigrationJournal(join(state, 'journal.jsonl')),
+      options: DEFAULT_MIGRATION_OPTIONS,
+      sleep: async () => undefined,
+    });
+    expect(opened).toBe(3);
+    expect(report).toMatchObject({ failed: 0, state: 'complete' });
+    expect(report.copied + report.skipped).toBe(90);
+    const stored = await readMailbox(dovecot.ports.imaps, 'relist-new', 'pw', dovecot.caFile);
+    expect(stored.map((m) => m.sha256).sort()).toEqual(all.map(sha256).sort());
+    // The plan files of the run are gone with it.
+    expect(readdirSync(state).filter((name) => name.includes('.plan-'))).toEqual([]);
   });
 });
