@@ -75,8 +75,8 @@ const BATCH_MESSAGES = 32;
 const BATCH_BYTES = 8 * 1024 * 1024;
 /** Each message's Buffers outlive a young-generation collection (they wait for the APPEND), so
  * they die in the old generation, which V8 collects only when it grows — and its external-memory
- * accounting lets dead message bytes pile up by some 50 MB first. A full collection every 16 MB
- * copied (~10 ms on a heap this small) keeps them from piling up. */
+ * accounting lets dead message bytes pile up by some 50 MB first. A full collection every 4 MB
+ * copied (a few ms on a heap this small) keeps them from piling up. */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 
 /** One listing of the source, on disk: what to copy, and (IMAP) what an earlier run copied, for
@@ -298,7 +298,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
             throw new MigrationStopped('paused');
           }
           const batch: Queued[] = [];
-          if (source.readAhead && !oneAtATime.has(window[0]!.key)) {
+          if (source.readAhead && !window.some((message) => oneAtATime.has(message.key))) {
             try {
               await source.readAhead(window);
             } catch (error) {
