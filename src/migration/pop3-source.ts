@@ -40,7 +40,7 @@ export class Pop3Source implements SourceSession {
 
   /**
    * Every message, as the listings arrive: LIST's sizes into a compact table, then UIDL twice —
-   * once to find UIDLs that are not unique (a digest of each, 8 bytes a message), once to hand out
+   * once to find UIDLs and numbers that repeat (16 bytes a message while it runs), once to hand out
    * the messages. The maildrop is locked for the session (RFC 1939 §8), so both UIDLs agree; a
    * mailbox of 100,000 messages never becomes 100,000 objects. Messages without a usable UIDL
    * come last (their identity needs a TOP each, which cannot be sent while a listing streams in).
