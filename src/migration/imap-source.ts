@@ -1,7 +1,8 @@
 // The old mailbox over IMAP: every selectable folder, each message with its flags and INTERNALDATE.
 import { CheckFailure } from '../protocols/check-failure.js';
-import { collectGarbage } from '../runtime/v8-memory.js';
+import { ImapCommandRefused } from '../protocols/imap/imap-conversation.js';
 import { ImapMailboxes } from '../protocols/imap/imap-mailboxes.js';
+import { LargeMessageReader } from '../protocols/imap/large-message-read.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
 import type { FolderMark, MigrationJournal } from './journal.js';
@@ -11,7 +12,8 @@ import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage
 /** A journal that knows no folder: every folder is listed whole. */
 const NOTHING_LISTED_BEFORE: Pick<MigrationJournal, 'folderMark' | 'unfinishedUids'> = { folderMark: () => undefined, unfinishedUids: () => [] };
 
-/** Messages up to this size are read ahead in batches; a larger one is read on its own. */
+/** Messages up to this size are read ahead in batches; a larger one is read on its own, on a
+ * connection of our own that holds it once (LargeMessageReader). */
 const READ_AHEAD_MESSAGE_BYTES = 1024 * 1024;
 
 export class ImapSource implements SourceSession {
@@ -19,11 +21,13 @@ export class ImapSource implements SourceSession {
   folders: FolderInfo[] = [];
   /** Bytes read ahead for the batch being prepared, by message key: one batch at a time. */
   private aheadByKey = new Map<string, Buffer>();
+  /** Signed in at the first large message, kept for the next ones. */
+  private large: Promise<LargeMessageReader> | undefined;
 
-  private constructor(private readonly mailboxes: ImapMailboxes) {}
+  private constructor(private readonly mailboxes: ImapMailboxes, private readonly options: OpenSessionOptions) {}
 
   static async open(options: OpenSessionOptions): Promise<ImapSource> {
-    return new ImapSource(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)));
+    return new ImapSource(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)), options);
   }
 
   /** Every message of every selectable folder, handed to `each` as listed (a long listing is
@@ -96,7 +100,7 @@ export class ImapSource implements SourceSession {
     }
     try {
       source ??= message.size > READ_AHEAD_MESSAGE_BYTES
-        ? await this.mailboxes.messageSourceInWindows(message.folder, message.uid!, message.size, ceiling, undefined, collectGarbage)
+        ? await this.readLarge(message, ceiling)
         : await this.mailboxes.messageSource(message.folder, message.uid!, ceiling);
     } catch (error) {
       if (error instanceof CheckFailure && error.reason === 'protocol') {
@@ -108,7 +112,33 @@ export class ImapSource implements SourceSession {
     return prefix.length === 0 ? source : Buffer.concat([prefix, source]);
   }
 
+  /** A large message on its own connection. Its failures end that connection only (the next
+   * large message signs in again); the listing's connection goes on. */
+  private async readLarge(message: SourceMessage, ceiling: number): Promise<Buffer | undefined> {
+    const opening = this.large ??= LargeMessageReader.open(this.options, noProgressMs(this.options.deadlineMs));
+    let reader: LargeMessageReader;
+    try {
+      reader = await opening;
+    } catch (error) {
+      this.large = undefined;
+      throw error;
+    }
+    try {
+      return await reader.read(message.folder, message.uid!, ceiling);
+    } catch (error) {
+      if (error instanceof ImapCommandRefused) throw new SourceMessageUnavailable('unreadable', `the old server would not send it: ${error.responseText || error.responseStatus}`);
+      this.large = undefined;
+      void reader.close();
+      if (error instanceof CheckFailure && error.reason === 'protocol') {
+        throw new SourceMessageUnavailable('unreadable', `the old server sent more than ${ceiling} bytes for a message it announced as ${message.size}`);
+      }
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
-    await this.mailboxes.close();
+    const large = this.large;
+    this.large = undefined;
+    await Promise.all([this.mailboxes.close(), large?.then((reader) => reader.close(), () => undefined)]);
   }
 }

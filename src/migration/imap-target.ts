@@ -55,7 +55,7 @@ export class ImapTarget {
   static async open(options: OpenSessionOptions, appendsExpected = false): Promise<ImapTarget> {
     const target = new ImapTarget(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)), options);
     if (appendsExpected) {
-      target.streamingOpening = ImapTarget.openStreamingWith(options);
+      target.streamingOpening = StreamingAppendSession.open(options);
       target.streamingOpening.catch(() => undefined); // an early failure is met again at the first APPEND
     }
     let folders: Awaited<ReturnType<ImapMailboxes['folders']>>;
@@ -107,19 +107,6 @@ export class ImapTarget {
     throw new AppendRefused(answer.reason);
   }
 
-  /** The streaming connection signs in as the first did: with a current token for an OAuth2
-   * account (renewed once if the server refuses it), else the password. */
-  private static async openStreamingWith(options: OpenSessionOptions): Promise<StreamingAppendSession> {
-    const tokens = options.accessTokens;
-    if (!tokens) return StreamingAppendSession.open(options);
-    try {
-      return await StreamingAppendSession.open({ ...options, accessToken: await tokens(false) });
-    } catch (error) {
-      if (!(error instanceof CheckFailure) || error.reason !== 'rejected') throw error;
-      return StreamingAppendSession.open({ ...options, accessToken: await tokens(true) });
-    }
-  }
-
   /** The one signed in beside the first connection when it worked, else a new one. */
   private async openStreaming(): Promise<StreamingAppendSession> {
     const early = this.streamingOpening;
@@ -131,7 +118,7 @@ export class ImapTarget {
         // Signed in again below: the failure that counts is the one met now.
       }
     }
-    return ImapTarget.openStreamingWith(this.options);
+    return StreamingAppendSession.open(this.options);
   }
 
   /**

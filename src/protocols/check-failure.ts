@@ -90,12 +90,12 @@ export function isNetworkError(error: unknown): boolean {
 }
 
 /** A socket-level error turned into a failure, given how far the conversation got. */
-export function classifySocketError(error: unknown, greeted: boolean): CheckFailure {
+export function classifySocketError(error: unknown, greeted: boolean, afterLogin = false): CheckFailure {
   const code = (error as { code?: string })?.code ?? 'unknown';
   if (isTlsError(error)) return new CheckFailure('tls', `TLS failure: ${code}`, { untrustedCertificate: isCertificateError(error) });
   if (isNameNotFound(error)) return notFound(error);
   if (!greeted) return new CheckFailure('network', `cannot reach the server (${code})`);
-  return new CheckFailure('closed-by-server', `the server closed the connection (${code})`);
+  return new CheckFailure('closed-by-server', `the server closed the connection (${code})`, { afterLogin });
 }
 
 export function notFound(error: unknown): CheckFailure {

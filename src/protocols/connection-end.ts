@@ -8,6 +8,8 @@ export class ConnectionEnd {
   failure: CheckFailure | undefined;
   /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
   greeted = false;
+  /** Set once the login was accepted: a drop after this is no refused login (exit codes, the guard). */
+  afterLogin = false;
   private onPurpose = false;
 
   constructor(private readonly teardown: () => void, private readonly refuseWaiting: (failure: CheckFailure) => void) {}
@@ -26,14 +28,14 @@ export class ConnectionEnd {
   close(): void {
     this.onPurpose = true;
     this.teardown();
-    this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed'));
+    this.fail(new CheckFailure(this.greeted ? 'closed-by-server' : 'network', 'the connection was closed', { afterLogin: this.afterLogin }));
   }
 
   /** The socket closed or ended: news only when we did not close it ourselves. */
   socketClosed(): void {
     if (this.onPurpose) return;
     this.fail(this.greeted
-      ? new CheckFailure('closed-by-server', 'the server closed the connection')
+      ? new CheckFailure('closed-by-server', 'the server closed the connection', { afterLogin: this.afterLogin })
       : new CheckFailure('network', 'the connection closed before the server greeted'));
   }
 }

@@ -345,13 +345,35 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
     expectBounded(result, 40);
   });
 
-  it('IMAP source that ignores partial FETCH windows (as Tencent Exmail does) and sends a 6 MB message whole: copied exactly, once', async () => {
+  it('IMAP source with a 6 MB message (read on a connection of its own, LOGIN only, no LITERAL+): copied exactly, once', async () => {
     const large = Buffer.concat([Buffer.from('From: big@old.example\r\nSubject: large\r\nMessage-ID: <large@old.example>\r\n\r\n'),
       Buffer.from(`${'z'.repeat(998)}\r\n`.repeat(6_000))]);
     const server = await imap({ folders: [{ path: 'INBOX', attributes: '\\HasNoChildren', messages: [{ bytes: MAILBOX[0]!.bytes }, { bytes: large }, { bytes: MAILBOX[1]!.bytes }] }] });
     const { result, stored } = await migrate(`imap://old@127.0.0.1:${server.port}?plaintext=1`);
     expect(result.status, result.stderr).toBe(0);
     expect(stored.map((m) => m.sha256).sort()).toEqual(hashes([MAILBOX[0]!.bytes, large, MAILBOX[1]!.bytes]));
+    expectBounded(result, 30);
+  });
+
+  it('IMAP source that drops the large message\'s connection halfway through its literal: reconnects, copied exactly, once', async () => {
+    const large = Buffer.concat([Buffer.from('From: big@old.example\r\nSubject: large\r\n\r\n'), Buffer.from(`${'q'.repeat(998)}\r\n`.repeat(3_000))]);
+    const messages = [{ bytes: MAILBOX[0]!.bytes }, { bytes: large }, { bytes: MAILBOX[1]!.bytes }];
+    let dropped = 0;
+    const server = await imap({
+      folders: [{ path: 'INBOX', attributes: '\\HasNoChildren', messages }],
+      hook: (_tag, command, rest, socket) => {
+        // Only the large message is asked for alone, with BODY.PEEK[] and nothing else.
+        if (command !== 'FETCH' || !/^2 \(BODY\.PEEK\[\]\)$/i.test(rest) || dropped > 0) return false;
+        dropped += 1;
+        socket.end(Buffer.concat([Buffer.from(`* 2 FETCH (UID 2 BODY[] {${large.length}}\r\n`), large.subarray(0, large.length / 2)]));
+        return true;
+      },
+    });
+    const { result, stored } = await migrate(`imap://old@127.0.0.1:${server.port}?plaintext=1`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(dropped).toBe(1);
+    expect(result.events.at(-1)).toMatchObject({ event: 'migrated', copied: 3, failed: 0 });
+    expect(stored.map((m) => m.sha256).sort()).toEqual(hashes(messages.map((m) => m.bytes)));
     expectBounded(result, 30);
   });
 

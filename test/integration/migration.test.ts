@@ -96,7 +96,7 @@ describe('mailbeacon migrate', () => {
     await old.append(`Work${delimiter}Projects`, messages[3]!, ['\\Answered'], new Date('2021-03-03T03:03:03Z'));
     await old.append(`Work${delimiter}Projects`, messages[4]!, ['\\Answered'], new Date('2021-03-03T03:03:03Z'));
     await old.append('Sent', messages[1]!, ['\\Seen'], new Date('2022-04-04T04:04:04Z'));
-    // 20 MB: read from the old server in windows into one buffer, sent by the streaming APPEND.
+    // 20 MB: read from the old server by our own FETCH straight into one buffer, sent by the streaming APPEND.
     await old.append('Sent', messages[5]!, [], new Date('2022-05-05T05:05:05Z'));
     await old.logout();
     const before = await readMailbox(dovecot.ports.imaps, 'old-imap', 'old-secret', dovecot.caFile);

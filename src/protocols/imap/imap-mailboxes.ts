@@ -8,7 +8,6 @@ import type { OpenSessionOptions } from '../mail-session.js';
 import { CompactUidSet } from './compact-uid-set.js';
 import { ImapSession } from './imap-session.js';
 import { hasAttribute } from './mailbox-attributes.js';
-import { MessageBuffer } from '../message-buffer.js';
 
 export interface FolderListing { path: string; delimiter: string; specialUse?: string | undefined; selectable: boolean }
 export interface MessageListing { uid: number; size: number; flags: string[]; internalDate?: Date }
@@ -120,50 +119,6 @@ export class ImapMailboxes {
       this.selected = undefined;
       throw error;
     }
-  }
-
-  /**
-   * One large message's bytes read in windows of `window` bytes (BODY.PEEK[]<start.length>) into
-   * one buffer sized from its announced size (MessageBuffer): held once, not as parsed pieces and
-   * again joined (what a single FETCH costs, ~1.8x). More than `ceiling` ends the session as
-   * `protocol`. A server that ignores the window and sends the whole message (Tencent Exmail is
-   * known to) is taken at its word: that answer is the message. Undefined when it is gone.
-   */
-  async messageSourceInWindows(
-    path: string, uid: number, announced: number, ceiling: number, window = 4 * 1024 * 1024,
-    /** Called between windows, when the last one's Buffers are garbage (see collectGarbage). */
-    betweenWindows?: () => void,
-  ): Promise<Buffer | undefined> {
-    await this.examine(path);
-    const gathered = new MessageBuffer(announced, ceiling);
-    try {
-      for (;;) {
-        const read = await this.readWindow(uid, gathered, window, ceiling);
-        if (read !== 'more') return read;
-        betweenWindows?.();
-      }
-    } catch (error) {
-      this.selected = undefined;
-      throw error;
-    }
-  }
-
-  /** One window into `gathered`: 'more' when the message goes on; else the whole message, or
-   * undefined when the server no longer has it. Its own function, so nothing of the window is
-   * still referenced when the caller collects between windows. */
-  private async readWindow(uid: number, gathered: MessageBuffer, window: number, ceiling: number): Promise<Buffer | undefined | 'more'> {
-    const tooMuch = (): CheckFailure => new CheckFailure('protocol', `the server sent more than ${ceiling} bytes for one message`, { afterLogin: true });
-    const fetched = await this.session.withLiteralCeiling(ceiling, () => this.session.bounded(
-      this.client.fetchOne(String(uid), { source: { start: gathered.received, maxLength: window } }, { uid: true }), 'a part of a message'));
-    if (!fetched) return undefined;
-    const piece = fetched.source ?? Buffer.alloc(0);
-    if (piece.length > window) {
-      // The whole message, whatever we asked for.
-      if (piece.length > ceiling) throw tooMuch();
-      return piece;
-    }
-    if (!gathered.append(piece)) throw tooMuch();
-    return piece.length < window ? gathered.bytes : 'more';
   }
 
   /** Several messages' bytes in one UID FETCH (one round trip for a batch instead of one per

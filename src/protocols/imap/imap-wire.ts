@@ -1,11 +1,14 @@
-// The IMAP wire for our one hand-written IMAP conversation (the streaming APPEND): a socket, plain
-// or TLS, upgraded in place by STARTTLS; response lines read one at a time (a literal inside a
-// response is read and kept as part of its line); writes that wait for the socket to drain, so a
-// large message goes out in bounded pieces. Every socket event ends in a classified CheckFailure.
+// The IMAP wire for our hand-written IMAP conversations (the streaming APPEND, the large-message
+// read): a socket, plain or TLS, upgraded in place by STARTTLS; response lines read one at a time (a
+// small literal inside a response is read and kept as part of its line; a large one can be read
+// straight from the socket into the caller's buffer, so a large message arrives held once); writes
+// that wait for the socket to drain, so a large message goes out in bounded pieces. Every socket
+// event ends in a classified CheckFailure.
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { CheckFailure, classifySocketError, protocolFailure } from '../check-failure.js';
 import { ConnectionEnd } from '../connection-end.js';
+import type { MessageBuffer } from '../message-buffer.js';
 
 /** Longest response line accepted (with its literals): APPEND and login answers are short. */
 const MAX_RESPONSE_LINE = 64 * 1024;
@@ -13,11 +16,16 @@ const MAX_RESPONSE_LINE = 64 * 1024;
 export class ImapWire {
   private socket: Socket | TLSSocket;
   private received: Buffer = Buffer.alloc(0);
-  private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private waiting: { resolve: (line: LinePart) => void; reject: (error: Error) => void; inlineAtMost: number } | undefined;
+  /** A literal being read into the caller's buffer: socket data goes there, not into `received`. */
+  private sink: { into: MessageBuffer; remaining: number; resolve: () => void; reject: (error: Error) => void } | undefined;
   private readonly end = new ConnectionEnd(() => this.socket.destroy(), (failure) => {
     const waiting = this.waiting;
+    const sink = this.sink;
     this.waiting = undefined;
+    this.sink = undefined;
     waiting?.reject(failure);
+    sink?.reject(failure);
   });
 
   private constructor(socket: Socket | TLSSocket, idleTimeoutMs: number) {
@@ -28,6 +36,9 @@ export class ImapWire {
   /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
   get greeted(): boolean { return this.end.greeted; }
   set greeted(value: boolean) { this.end.greeted = value; }
+
+  /** Set once the login was accepted: what ends the connection after it says so. */
+  set afterLogin(value: boolean) { this.end.afterLogin = value; }
 
   private get failure(): CheckFailure | undefined { return this.end.failure; }
 
@@ -54,17 +65,38 @@ export class ImapWire {
     this.attach(secure, idleTimeoutMs);
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', resolve);
-      secure.once('error', (error) => reject(this.fail(classifySocketError(error, this.greeted))));
+      secure.once('error', (error) => reject(this.fail(classifySocketError(error, this.greeted, this.end.afterLogin))));
       secure.once('close', () => reject(this.failure ?? new CheckFailure('closed-by-server', 'the connection closed during the TLS handshake')));
     });
   }
 
   /** The next response line, without its CRLF; a literal `{n}` inside it is read into the line. */
-  readLine(): Promise<string> {
+  async readLine(): Promise<string> {
+    return (await this.readLineOrLiteral(Infinity)).text;
+  }
+
+  /**
+   * The next response line as readLine reads it, except that a literal of more than `inlineAtMost`
+   * bytes ends the part returned: `text` is the line before its `{n}`, `literal` is n, and the
+   * literal's bytes are the caller's to take with readLiteral before reading on.
+   */
+  readLineOrLiteral(inlineAtMost: number): Promise<LinePart> {
     return new Promise((resolve, reject) => {
       if (this.failure) { reject(this.failure); return; }
-      this.waiting = { resolve, reject };
+      this.waiting = { resolve, reject, inlineAtMost };
       this.pump();
+    });
+  }
+
+  /** The next `length` bytes into `into`, copied from the socket's chunks as they arrive (never
+   * gathered first); more than `into` may take fails the connection as a protocol failure. */
+  readLiteral(into: MessageBuffer, length: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) { reject(this.failure); return; }
+      this.sink = { into, remaining: length, resolve, reject };
+      const held = this.received;
+      this.received = Buffer.alloc(0);
+      this.feedSink(held);
     });
   }
 
@@ -93,6 +125,22 @@ export class ImapWire {
     return this.end.fail(failure);
   }
 
+  /** Socket data while a literal is read: its bytes to the sink, what follows back to `received`. */
+  private feedSink(chunk: Buffer): void {
+    const sink = this.sink!;
+    const taken = Math.min(sink.remaining, chunk.length);
+    if (!sink.into.append(chunk.subarray(0, taken))) {
+      this.fail(protocolFailure('a literal larger than its message may be'));
+      return;
+    }
+    sink.remaining -= taken;
+    if (sink.remaining > 0) return;
+    this.sink = undefined;
+    const rest = chunk.subarray(taken);
+    this.received = this.received.length === 0 ? rest : Buffer.concat([this.received, rest]);
+    sink.resolve();
+  }
+
   private pump(): void {
     if (!this.waiting) return;
     let searchFrom = 0;
@@ -103,12 +151,13 @@ export class ImapWire {
       if (lf === -1) break;
       const end = lf > searchFrom && this.received[lf - 1] === 0x0d ? lf - 1 : lf;
       const literal = /\{(\d{1,9})\+?\}$/.exec(this.received.toString('latin1', searchFrom, end));
-      if (!literal) {
-        const line = this.received.toString('latin1', 0, end);
+      if (!literal || Number(literal[1]) > this.waiting.inlineAtMost) {
+        // A literal left to the caller is not part of the text: the line up to its `{n}`.
+        const text = this.received.toString('latin1', 0, literal ? searchFrom + literal.index : end);
         this.received = this.received.subarray(lf + 1);
         const waiting = this.waiting;
         this.waiting = undefined;
-        waiting.resolve(line);
+        waiting.resolve(literal ? { text, literal: Number(literal[1]) } : { text });
         return;
       }
       // The literal's bytes and the rest of the line follow: wait for all of it.
@@ -124,11 +173,15 @@ export class ImapWire {
 
   private attach(socket: Socket, idleTimeoutMs: number): void {
     socket.on('data', (chunk: Buffer) => {
-      this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+      if (this.sink) this.feedSink(chunk);
+      else this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
       this.pump();
     });
-    socket.on('error', (error) => this.fail(classifySocketError(error, this.greeted)));
+    socket.on('error', (error) => this.fail(classifySocketError(error, this.greeted, this.end.afterLogin)));
     socket.on('close', () => this.end.socketClosed());
-    socket.setTimeout(idleTimeoutMs, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`)));
+    socket.setTimeout(idleTimeoutMs, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`, { afterLogin: this.end.afterLogin })));
   }
 }
+
+/** A response line, or its part up to a literal left for the caller (see readLineOrLiteral). */
+export interface LinePart { text: string; literal?: number }
