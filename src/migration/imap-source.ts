@@ -67,13 +67,17 @@ export class ImapSource implements SourceSession {
   /**
    * Reads the small ones of these messages in one UID FETCH per folder, for `read` to hand out: a
    * batch costs one round trip instead of one per message (the old server answers while the new
-   * one stores the batch before). Replaces what was read ahead before; a message missing from the
-   * answer is read on its own later (and found vanished then).
+   * one stores the batch before). Replaces what was read ahead before, keeping (not reading
+   * again) what these messages already have; a message missing from the answer is read on its
+   * own later (and found vanished then).
    */
   async readAhead(messages: SourceMessage[]): Promise<void> {
+    const held = this.aheadByKey;
     this.aheadByKey = new Map();
     const byFolder = new Map<string, SourceMessage[]>();
     for (const message of messages) {
+      const already = held.get(message.key);
+      if (already) { this.aheadByKey.set(message.key, already); continue; }
       if (message.uid === undefined || message.size > READ_AHEAD_MESSAGE_BYTES) continue;
       const listed = byFolder.get(message.folder) ?? [];
       listed.push(message);

@@ -2,6 +2,7 @@
 // recognises a message whose earlier APPEND may have landed before a crash.
 import { CheckFailure } from '../protocols/check-failure.js';
 import { ImapMailboxes, ImapRefusal, isTransientAppendCode } from '../protocols/imap/imap-mailboxes.js';
+import { ImapConversation } from '../protocols/imap/imap-conversation.js';
 import { StreamingAppendSession, type AppendItem } from '../protocols/imap/streaming-append.js';
 import type { OpenSessionOptions } from '../protocols/mail-session.js';
 import type { FolderInfo } from './folder-mapping.js';
@@ -48,14 +49,23 @@ export class ImapTarget {
 
   private constructor(private readonly mailboxes: ImapMailboxes, private readonly options: OpenSessionOptions) {}
 
-  /** `appendsExpected`: once the first connection's login is accepted (never before: a refused
-   * password must cost one failed login, not two), the streaming APPEND connection signs in while
-   * the folders are listed, instead of at the first APPEND — one TLS sign-in off the critical path
-   * of a short catch-up. */
+  /** `appendsExpected`: the streaming APPEND connection connects (TCP, TLS, greeting) beside the
+   * first one and signs in once the first one's login is accepted (never before: a refused
+   * password must cost one failed login, not two), while the folders are listed — instead of at
+   * the first APPEND: a TLS handshake and a sign-in off the critical path of a short catch-up. */
   static async open(options: OpenSessionOptions, appendsExpected = false): Promise<ImapTarget> {
-    const target = new ImapTarget(await ImapMailboxes.open(options, noProgressMs(options.deadlineMs)), options);
-    if (appendsExpected) {
-      target.streamingOpening = StreamingAppendSession.open(options);
+    const connecting = appendsExpected ? ImapConversation.connect(options) : undefined;
+    connecting?.catch(() => undefined); // met at the sign-in below, or closed unused
+    let mailboxes: ImapMailboxes;
+    try {
+      mailboxes = await ImapMailboxes.open(options, noProgressMs(options.deadlineMs));
+    } catch (error) {
+      void connecting?.then((connection) => connection.close(), () => undefined);
+      throw error;
+    }
+    const target = new ImapTarget(mailboxes, options);
+    if (connecting) {
+      target.streamingOpening = StreamingAppendSession.open(options, connecting);
       target.streamingOpening.catch(() => undefined); // an early failure is met again at the first APPEND
     }
     let folders: Awaited<ReturnType<ImapMailboxes['folders']>>;

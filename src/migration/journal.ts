@@ -39,6 +39,8 @@ const FLAGS_KNOWN = 4;
 
 /** Bytes read at a time while loading or scanning the file. */
 const READ_CHUNK = 1024 * 1024;
+/** Records read between two pauses of an asynchronous load (about a millisecond's work). */
+const LINES_PER_SLICE = 500;
 /** Offsets are kept in 32 bits (see KeyIndex): a journal this large is refused in words. */
 const MAX_JOURNAL_BYTES = 0xffff_ffff;
 
@@ -54,12 +56,29 @@ export class MigrationJournal {
   private fd: number | undefined;
   private size = 0;
 
-  /** `digest`: how keys are digested (tests give one that collides to show it never misleads). */
-  constructor(readonly path: string, private readonly digest: (key: string) => [number, number] = keyDigest) {
-    if (!existsSync(path)) return;
-    this.fd = openSync(path, 'a+', 0o600);
+  /** `digest`: how keys are digested (tests give one that collides to show it never misleads).
+   * Loads the whole file now; `open` loads it while the event loop goes on. */
+  constructor(readonly path: string, private readonly digest: (key: string) => [number, number] = keyDigest, load = true) {
+    if (load) finish(this.loading());
+  }
+
+  /**
+   * The journal at `path`, read a slice of records at a time with the event loop let through
+   * between slices: a catch-up's connections sign in while a journal of thousands of records is
+   * read (reading it first put ~30 ms before the first connection).
+   */
+  static async open(path: string, digest: (key: string) => [number, number] = keyDigest): Promise<MigrationJournal> {
+    const journal = new MigrationJournal(path, digest, false);
+    for (const _slice of journal.loading()) await new Promise((resolve) => setImmediate(resolve));
+    return journal;
+  }
+
+  /** Reads the file into the index, pausing (yielding) after every slice of records. */
+  private *loading(): Generator<void, void> {
+    if (!existsSync(this.path)) return;
+    this.fd = openSync(this.path, 'a+', 0o600);
     const end = fstatSync(this.fd).size;
-    const complete = this.scan(end, (line, offset) => this.load(line, offset));
+    const complete = yield* this.scan(end, (line, offset) => this.load(line, offset));
     // A torn last line is cut off, so the next record starts a line of its own.
     if (complete < end) ftruncateSync(this.fd, complete);
     this.size = complete;
@@ -176,13 +195,14 @@ export class MigrationJournal {
     }
   }
 
-  /** Calls `each` for every complete line below `end` with its offset; returns where the last
-   * complete line ends. */
-  private scan(end: number, each: (line: string, offset: number) => void): number {
+  /** Calls `each` for every complete line below `end` with its offset, pausing after every
+   * LINES_PER_SLICE lines; returns where the last complete line ends. */
+  private *scan(end: number, each: (line: string, offset: number) => void): Generator<void, number> {
     const chunk = Buffer.allocUnsafe(READ_CHUNK);
     let carry = Buffer.alloc(0);
     let position = 0;
     let lineStart = 0;
+    let lines = 0;
     while (position < end) {
       const read = readSync(this.fd!, chunk, 0, Math.min(READ_CHUNK, end - position), position);
       if (read === 0) break;
@@ -193,6 +213,7 @@ export class MigrationJournal {
         if (newline > from) each(data.toString('utf8', from, newline), lineStart);
         lineStart += newline + 1 - from;
         from = newline + 1;
+        if ((lines += 1) % LINES_PER_SLICE === 0) yield;
       }
       carry = Buffer.from(data.subarray(from));
     }
@@ -241,12 +262,12 @@ export class MigrationJournal {
   private claimedUids(uidValidity: string): Uint32Array {
     if (this.fd === undefined) return new Uint32Array(0);
     const uids: number[] = [];
-    this.scan(this.size, (line, offset) => {
+    finish(this.scan(this.size, (line, offset) => {
       const record = parse(line);
       if (record?.s !== 'done' || record.v !== uidValidity || !Number.isSafeInteger(record.u) || typeof record.k !== 'string') return;
       const [high, low] = this.digest(record.k);
       if (this.index.get(high, low)?.offset === offset) uids.push(record.u as number);
-    });
+    }));
     return Uint32Array.from(uids).sort();
   }
 
@@ -314,4 +335,12 @@ function binarySearch(sorted: Uint32Array, value: number): boolean {
     else to = middle - 1;
   }
   return false;
+}
+
+/** Runs a paused-and-resumed piece of work (see `scan`) to its end at once. */
+function finish<T>(work: Generator<void, T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
 }

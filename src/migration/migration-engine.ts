@@ -30,7 +30,8 @@ export interface SourceSession {
    * ImapSource.listSince); `resumed` folders were not listed whole. */
   listSince?(journal: MigrationJournal, each: (message: SourceMessage) => void): Promise<{ marks: Array<FolderMark & { path: string }>; resumed: Set<string> }>;
   /** Reads these messages ahead in as few commands as it can, for `read` to hand out (the next
-   * batch's); optional: a source without it reads each message when asked. */
+   * batch's), keeping what it holds for them already; optional: a source without it reads each
+   * message when asked. */
   readAhead?(messages: SourceMessage[]): Promise<void>;
   folderInfo?(path: string): FolderInfo;
   /** Messages identified without a usable UIDL (POP3 servers that repeat or omit them). */
@@ -51,7 +52,8 @@ export interface EngineDeps {
   openSource: () => Promise<SourceSession>;
   /** `appendsExpected`: a real run, which will APPEND (see ImapTarget.open). */
   openTarget: (appendsExpected?: boolean) => Promise<ImapTarget>;
-  journal: MigrationJournal;
+  /** May still be loading (MigrationJournal.open): the source signs in meanwhile. */
+  journal: MigrationJournal | Promise<MigrationJournal>;
   options: MigrationOptions;
   onProgress?: (progress: MigrationProgress) => void;
   now?: () => number;
@@ -146,8 +148,23 @@ function isConnectionLoss(error: unknown): boolean {
 export async function runMigration(deps: EngineDeps): Promise<MigrationReport & { plan: MigrationPlan }> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const { journal, options } = deps;
-  let source = await deps.openSource();
+  const { options } = deps;
+  const sourceOpening = deps.openSource();
+  sourceOpening.catch(() => undefined); // met below, once the journal is read
+  let journal: MigrationJournal;
+  try {
+    journal = await deps.journal;
+  } catch (error) {
+    void sourceOpening.then((opened) => opened.close(), () => undefined);
+    throw error;
+  }
+  let source: SourceSession;
+  try {
+    source = await sourceOpening;
+  } catch (error) {
+    journal.close(); // the app runs many migrations in one process: no file left open
+    throw error;
+  }
   let target: ImapTarget | undefined;
   // The target signs in while the source lists its mail (only once the source has accepted our
   // login: a refused one ends the run before the new mailbox is touched; a dry run never touches it).
@@ -170,8 +187,15 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         unstableIdentities: source.unstableIdentities ?? 0, state: 'complete',
       };
     }
+    // The first batch is read while the new mailbox signs in (the loop below then finds it read;
+    // should this fail, the loop meets the failure again where it is handled).
+    const firstWindows = source.readAhead ? windows(listing.toCopy.messages(), new Set()) : undefined;
+    const first = firstWindows?.next();
+    firstWindows?.return(undefined);
+    const readingFirst = first && !first.done ? source.readAhead!(first.value).catch(() => undefined) : undefined;
     target = await targetOpening!;
     targetOpening = undefined;
+    await readingFirst;
     const started = now();
     const progress = { done: 0, bytes: 0 };
     let copied = 0;

@@ -80,7 +80,7 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
       openSource: () => withCertificate<SourceSession>(run.from, () => opened<SourceSession>(run.from, (options) => (run.from.endpoint.protocol === 'pop3'
         ? Pop3Source.open(options) : ImapSource.open(options)))),
       openTarget: (appendsExpected) => withCertificate(run.to, () => opened(run.to, (options) => ImapTarget.open(options, appendsExpected))),
-      journal: new MigrationJournal(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
+      journal: MigrationJournal.open(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
       options: run.options,
       collectGarbage,
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),

@@ -33,33 +33,40 @@ export class ImapConversation {
   private nextTagNumber = 1;
   private loggedIn = false;
 
-  private constructor(readonly wire: ImapWire) {}
+  private constructor(readonly wire: ImapWire, private readonly greeting: string) {}
 
   /**
    * Connects and signs in. With `accessTokens` (an OAuth2 account whose connection opens long
-   * after the first), with a current token, renewed once if the server refuses it.
+   * after the first), with a current token, renewed once if the server refuses it. `connecting`:
+   * a connection made beforehand (see `connect`), used for the first attempt.
    */
-  static async open(options: OpenSessionOptions): Promise<ImapConversation> {
+  static async open(options: OpenSessionOptions, connecting?: Promise<ImapConversation>): Promise<ImapConversation> {
+    const connection = connecting ?? ImapConversation.connect(options);
     const tokens = options.accessTokens;
-    if (!tokens) return ImapConversation.openWith(options);
+    if (!tokens) return (await connection).signIn(options);
     try {
-      return await ImapConversation.openWith({ ...options, accessToken: await tokens(false) });
+      return await (await connection).signIn({ ...options, accessToken: await tokens(false) });
     } catch (error) {
       if (!(error instanceof CheckFailure) || error.reason !== 'rejected') throw error;
-      return ImapConversation.openWith({ ...options, accessToken: await tokens(true) });
+      return (await ImapConversation.connect(options)).signIn({ ...options, accessToken: await tokens(true) });
     }
   }
 
-  private static async openWith(options: OpenSessionOptions): Promise<ImapConversation> {
+  /**
+   * Connects, reads the greeting and upgrades to TLS, without signing in: a connection can be made
+   * while another one's login is still in question (no second login is ever tried before the
+   * first is accepted), and its sign-in is then one round trip or two instead of a handshake.
+   */
+  static async connect(options: OpenSessionOptions): Promise<ImapConversation> {
     const { endpoint, deadlineMs } = options;
     const tls = tlsOptions(endpoint.host, options.ca, options.pinnedFingerprint);
     const wire = ImapWire.open(endpoint.host, endpoint.port, deadlineMs, endpoint.security === 'tls' ? tls : undefined);
-    const session = new ImapConversation(wire);
     try {
       const greeting = await wire.readLine();
       if (/^\* BYE\b/i.test(greeting)) throw new CheckFailure('network', `the server refused the connection: ${greeting.slice(6, 200)}`);
       if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw new CheckFailure('network', 'the server did not greet as an IMAP server');
       wire.greeted = true;
+      const session = new ImapConversation(wire, greeting);
       session.learnCapabilities(greeting);
       if (endpoint.security === 'tls' && options.pinnedFingerprint) session.checkPin(options);
       if (endpoint.security === 'starttls') {
@@ -72,17 +79,31 @@ export class ImapConversation {
         // RFC 3501 §6.2.1: capabilities learned before TLS are forgotten.
         session.capabilities.clear();
       }
-      if (!/^\* PREAUTH\b/i.test(greeting)) {
-        if (options.accessToken) await session.loginWithToken(options.endpoint.user, options.accessToken);
-        else await session.login(options.endpoint.user, options.password);
-      }
-      if (session.capabilities.has('ID')) await session.command(['ID (', quoted('name'), ' ', quoted(CLIENT_INFO.name), ' ', quoted('vendor'), ' ', quoted(CLIENT_INFO.vendor), ')']);
       return session;
     } catch (error) {
-      const failure = error instanceof CheckFailure ? error : new CheckFailure('closed-by-server', (error as Error).message);
-      wire.fail(failure);
-      throw failure;
+      throw ImapConversation.failed(wire, error);
     }
+  }
+
+  /** Logs in (unless the server greeted with PREAUTH) and says who we are (ID). */
+  private async signIn(options: OpenSessionOptions): Promise<ImapConversation> {
+    try {
+      if (!/^\* PREAUTH\b/i.test(this.greeting)) {
+        if (options.accessToken) await this.loginWithToken(options.endpoint.user, options.accessToken);
+        else await this.login(options.endpoint.user, options.password);
+      }
+      if (this.capabilities.has('ID')) await this.command(['ID (', quoted('name'), ' ', quoted(CLIENT_INFO.name), ' ', quoted('vendor'), ' ', quoted(CLIENT_INFO.vendor), ')']);
+      return this;
+    } catch (error) {
+      throw ImapConversation.failed(this.wire, error);
+    }
+  }
+
+  /** Whatever ended an opening ends its connection, as a CheckFailure. */
+  private static failed(wire: ImapWire, error: unknown): CheckFailure {
+    const failure = error instanceof CheckFailure ? error : new CheckFailure('closed-by-server', (error as Error).message);
+    wire.fail(failure);
+    return failure;
   }
 
   has(capability: string): boolean { return this.capabilities.has(capability); }

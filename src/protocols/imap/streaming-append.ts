@@ -15,8 +15,9 @@ export { ImapCommandRefused, type Tagged } from './imap-conversation.js';
 export class StreamingAppendSession {
   private constructor(private readonly conversation: ImapConversation) {}
 
-  static async open(options: OpenSessionOptions): Promise<StreamingAppendSession> {
-    return new StreamingAppendSession(await ImapConversation.open(options));
+  /** `connecting`: a connection made beforehand (ImapConversation.connect), signed in now. */
+  static async open(options: OpenSessionOptions, connecting?: Promise<ImapConversation>): Promise<StreamingAppendSession> {
+    return new StreamingAppendSession(await ImapConversation.open(options, connecting));
   }
 
   /** APPENDs `content` to `path`; the UID and UIDVALIDITY when the server says them (UIDPLUS). */
