@@ -209,6 +209,42 @@ describe('IMAP APPEND answers during a migration', () => {
   });
 });
 
+describe('the new mailbox\'s second (streaming) connection', () => {
+  it('connects beside the first but never logs in when the first login is refused: one failed login, not two', async () => {
+    const logins: string[] = [];
+    const closed: number[] = [];
+    let connection = 0;
+    const server = await startScriptedServer({
+      onConnect: (socket) => {
+        const id = (connection += 1);
+        socket.on('close', () => closed.push(id));
+        // The first connection's login is answered late, so the second has connected by then.
+        socket.write('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready\r\n');
+      },
+      onLine: (socket, line) => {
+        if (/ (LOGIN|AUTHENTICATE) /i.test(line)) {
+          logins.push(line.split(' ')[0]!);
+          setTimeout(() => socket.write(`${line.split(' ')[0]} NO [AUTHENTICATIONFAILED] wrong password\r\n`), 300);
+          return;
+        }
+        imapNormal(socket, line);
+      },
+    });
+    try {
+      const error = await ImapTarget.open({
+        endpoint: parseAccountUrl(`imap://user@127.0.0.1:${server.port}?plaintext=1`), password: 'wrong', deadlineMs: DEADLINE_MS, logger,
+      }, true).catch((e: unknown) => e);
+      expect(error).toMatchObject({ reason: 'rejected' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.connections).toBe(2);
+      expect(logins).toHaveLength(1);
+      expect(closed.sort()).toEqual([1, 2]); // the unused connection is not left open
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('streaming APPEND session against a plain IMAP4rev1 server', () => {
   it('logs in with LOGIN, sending a password that cannot be quoted as a synchronizing literal', async () => {
     const password = 'pässword "with" \\ and spaces';

@@ -120,6 +120,46 @@ describe('MigrationJournal', () => {
   });
 });
 
+describe('MigrationJournal.open (read in slices)', () => {
+  it('reads the same as a whole read, cuts a torn line, and lets timers run while it reads', async () => {
+    const path = fresh();
+    const journal = new MigrationJournal(path);
+    const keys = Array.from({ length: 5_000 }, (_, n) => `imap:INBOX:7:${n + 1}`);
+    journal.markPendingMany(keys);
+    for (const [n, key] of keys.entries()) if (n % 3 !== 0) journal.markDoneUnsynced(key, n + 1, '900', ['\\Seen']);
+    journal.markFailed(keys[0]!, 'refused');
+    journal.markFolders([{ path: 'INBOX', uidValidity: '7', uidNext: 5_001 }]);
+    journal.sync();
+    journal.close();
+    appendFileSync(path, '{"k":"imap:INBOX:7:9999","s":"do');
+
+    let ticks = 0;
+    const ticking = setInterval(() => { ticks += 1; }, 0);
+    const sliced = await MigrationJournal.open(path);
+    clearInterval(ticking);
+    const whole = new MigrationJournal(path);
+    expect(ticks).toBeGreaterThan(0); // the event loop ran between slices
+    for (const key of [...keys, 'imap:INBOX:7:9999']) expect(sliced.get(key), key).toEqual(whole.get(key));
+    expect(sliced.doneCount('INBOX', '7')).toBe(whole.doneCount('INBOX', '7'));
+    expect(sliced.unfinishedUids('INBOX', '7')).toEqual(whole.unfinishedUids('INBOX', '7'));
+    expect(sliced.folderMark('INBOX')).toEqual({ uidValidity: '7', uidNext: 5_001 });
+    // The torn line was cut off: the next record starts a line of its own.
+    sliced.markDone('imap:INBOX:7:9999', 1, '900');
+    sliced.close();
+    whole.close();
+    expect(new MigrationJournal(path).isDone('imap:INBOX:7:9999')).toBe(true);
+  });
+
+  it('a journal that is not there yet opens empty and is created by the first record', async () => {
+    const path = fresh();
+    const journal = await MigrationJournal.open(path);
+    expect(journal.get('pop3:a')).toBeUndefined();
+    journal.markDone('pop3:a', 1, '9');
+    journal.close();
+    expect(readFileSync(path, 'utf8')).toContain('"pop3:a"');
+  });
+});
+
 describe('KeyIndex', () => {
   it('keeps entries sorted across merges, updates in place and in the overlay', () => {
     const index = new KeyIndex();
