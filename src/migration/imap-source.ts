@@ -117,26 +117,32 @@ export class ImapSource implements SourceSession {
   }
 
   /** A large message on its own connection. Its failures end that connection only (the next
-   * large message signs in again); the listing's connection goes on. */
+   * large message signs in again); the listing's connection goes on. A connection kept from an
+   * earlier large message that the server has closed since (idle servers log out after ~30
+   * minutes) is replaced once, at once, instead of failing the read. */
   private async readLarge(message: SourceMessage, ceiling: number): Promise<Buffer | undefined> {
-    const opening = this.large ??= LargeMessageReader.open(this.options, noProgressMs(this.options.deadlineMs));
-    let reader: LargeMessageReader;
-    try {
-      reader = await opening;
-    } catch (error) {
-      this.large = undefined;
-      throw error;
-    }
-    try {
-      return await reader.read(message.folder, message.uid!, ceiling);
-    } catch (error) {
-      if (error instanceof ImapCommandRefused) throw new SourceMessageUnavailable('unreadable', `the old server would not send it: ${error.responseText || error.responseStatus}`);
-      this.large = undefined;
-      void reader.close();
-      if (error instanceof CheckFailure && error.reason === 'protocol') {
-        throw new SourceMessageUnavailable('unreadable', `the old server sent more than ${ceiling} bytes for a message it announced as ${message.size}`);
+    for (let attempt = 1; ; attempt += 1) {
+      const kept = this.large !== undefined;
+      const opening = this.large ??= LargeMessageReader.open(this.options, noProgressMs(this.options.deadlineMs));
+      let reader: LargeMessageReader;
+      try {
+        reader = await opening;
+      } catch (error) {
+        this.large = undefined;
+        throw error;
       }
-      throw error;
+      try {
+        return await reader.read(message.folder, message.uid!, ceiling);
+      } catch (error) {
+        if (error instanceof ImapCommandRefused) throw new SourceMessageUnavailable('unreadable', `the old server would not send it: ${error.responseText || error.responseStatus}`);
+        this.large = undefined;
+        void reader.close();
+        if (error instanceof CheckFailure && error.reason === 'protocol') {
+          throw new SourceMessageUnavailable('unreadable', `the old server sent more than ${ceiling} bytes for a message it announced as ${message.size}`);
+        }
+        const closedWhileIdle = kept && attempt === 1 && error instanceof CheckFailure && (error.reason === 'closed-by-server' || error.reason === 'network');
+        if (!closedWhileIdle) throw error;
+      }
     }
   }
 

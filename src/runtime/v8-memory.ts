@@ -22,13 +22,13 @@ export function withoutOptimizingCompiler(): void {
 let gc: (() => void) | undefined;
 
 /**
- * A full garbage collection now. For one place only: reading a large message in windows, where
- * each window leaves megabytes of Buffers (the socket's chunks, imapflow's literal, the piece) that
- * V8 frees only when it next collects, which its external-memory accounting puts off by tens of
- * megabytes — so a 50 MB message peaked at twice its size. Collected after each 4 MB window (only
- * messages over 4 MB ever get here, so its cost is spread over at least that much transfer), the
- * same memory serves the next one. (`--expose-gc` set at run time makes `gc` reachable from a new
- * context; the process's own global is left alone.)
+ * A full garbage collection now. For one place only: a migration's copy loop, every few megabytes
+ * copied. Each message leaves its Buffers (the socket's chunks, the read, the pieces written),
+ * which V8 frees only when it next collects — and its external-memory accounting puts that off by
+ * tens of megabytes (a 50 MB message once peaked at twice its size; dead Buffers of small ones
+ * piled up to ~30 MB). Collected every 4 MB copied, the same memory serves the next messages.
+ * (`--expose-gc` set at run time makes `gc` reachable from a new context; the process's own global
+ * is left alone.)
  */
 export function collectGarbage(): void {
   if (!gc) setFlagsFromString('--expose-gc');

@@ -377,6 +377,30 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
     expectBounded(result, 30);
   });
 
+  it('IMAP source that logs the large-message connection out while it is idle: the next large message signs in again at once, no reconnect of the rest', async () => {
+    const large = (n: number): Buffer => Buffer.concat([Buffer.from(`From: big${n}@old.example\r\nSubject: large ${n}\r\n\r\n`), Buffer.from(`${String(n).repeat(998)}\r\n`.repeat(1_500))]);
+    const messages = [{ bytes: large(1) }, { bytes: MAILBOX[0]!.bytes }, { bytes: large(2) }];
+    let logouts = 0;
+    const server = await imap({
+      folders: [{ path: 'INBOX', attributes: '\\HasNoChildren', messages }],
+      hook: (tag, command, rest, socket) => {
+        // The first large message is served, then its connection is logged out (an idle timeout).
+        if (command !== 'FETCH' || !/^1 \(BODY\.PEEK\[\]\)$/i.test(rest)) return false;
+        logouts += 1;
+        socket.end(Buffer.concat([Buffer.from(`* 1 FETCH (UID 1 BODY[] {${messages[0]!.bytes.length}}\r\n`), messages[0]!.bytes, Buffer.from(`)\r\n${tag} OK done\r\n* BYE Autologout; idle for too long\r\n`)]));
+        return true;
+      },
+    });
+    const { result, stored } = await migrate(`imap://old@127.0.0.1:${server.port}?plaintext=1`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(logouts).toBe(1);
+    expect(result.events.at(-1)).toMatchObject({ event: 'migrated', copied: 3, failed: 0 });
+    expect(stored.map((m) => m.sha256).sort()).toEqual(hashes(messages.map((m) => m.bytes)));
+    // The listing's connection and two large-message connections: nothing else was reopened.
+    expect(server.connections).toBe(3);
+    expectBounded(result, 30);
+  });
+
   it('a dry run over a lying size plans without reading a message or logging in to the target', async () => {
     const server = await pop3({ messages: [{ bytes: mail(1), listSize: -5 }] });
     const result = await runCli(['migrate', '--dry-run', '--from', `pop3://old@127.0.0.1:${server.port}?plaintext=1`, '--to', `imaps://x@127.0.0.1:${dovecot.ports.imaps}`,

@@ -128,6 +128,19 @@ describe('LargeMessageReader', () => {
     await expect(byed.read('INBOX', 3, 2 * MESSAGE.length)).rejects.toMatchObject({ reason: 'closed-by-server', afterLogin: true });
   });
 
+  it('a connection the server logged out while idle fails the next read at once, as closed-by-server after the login', async () => {
+    const s = await server((tag, uid, socket) => {
+      socket.end(Buffer.concat([Buffer.from(`* 3 FETCH (UID ${uid} BODY[] {${MESSAGE.length}}\r\n`), MESSAGE, Buffer.from(`)\r\n${tag} OK\r\n* BYE Autologout\r\n`)]));
+    });
+    const reader = await open(s.port);
+    expect((await reader.read('INBOX', 3, 2 * MESSAGE.length))?.equals(MESSAGE)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await expect(reader.read('INBOX', 3, 2 * MESSAGE.length)).rejects.toMatchObject({ reason: 'closed-by-server', afterLogin: true });
+    expect(Date.now() - started).toBeLessThan(500);
+    await reader.close();
+  });
+
   it('a large literal nobody asked for (an unsolicited response) fails as protocol instead of being held', async () => {
     const s = await server((_tag, _uid, socket) => { socket.write(`* 3 FETCH (UID 9 BODY[HEADER] {5000000}\r\n${'h'.repeat(70_000)}`); });
     const reader = await open(s.port);
