@@ -128,6 +128,17 @@ describe('LargeMessageReader', () => {
     await expect(byed.read('INBOX', 3, 2 * MESSAGE.length)).rejects.toMatchObject({ reason: 'closed-by-server', afterLogin: true });
   });
 
+  it('a connection kept idle longer than the no-progress time is still there for the next read (silence counts only while we wait)', async () => {
+    const s = await server((tag, uid, socket) => {
+      socket.write(Buffer.concat([Buffer.from(`* 3 FETCH (UID ${uid} BODY[] {${MESSAGE.length}}\r\n`), MESSAGE, Buffer.from(`)\r\n${tag} OK\r\n`)]));
+    });
+    const reader = await open(s.port);
+    expect((await reader.read('INBOX', 3, 2 * MESSAGE.length))?.equals(MESSAGE)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, NO_PROGRESS_MS + 700));
+    expect((await reader.read('INBOX', 3, 2 * MESSAGE.length))?.equals(MESSAGE)).toBe(true);
+    await reader.close();
+  });
+
   it('a connection the server logged out while idle fails the next read at once, as closed-by-server after the login', async () => {
     const s = await server((tag, uid, socket) => {
       socket.end(Buffer.concat([Buffer.from(`* 3 FETCH (UID ${uid} BODY[] {${MESSAGE.length}}\r\n`), MESSAGE, Buffer.from(`)\r\n${tag} OK\r\n* BYE Autologout\r\n`)]));

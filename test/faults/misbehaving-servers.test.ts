@@ -326,11 +326,18 @@ describe('streaming APPEND session: what the server says while it opens', () => 
     ['an overlong greeting', 'protocol', { onConnect: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
     ['an overlong answer after the greeting', 'protocol', { onConnect: imapGreeting, onLine: (socket) => socket.write(`* OK ${'x'.repeat(100_000)}`) }],
     ['no STARTTLS where it is required', 'tls', { onConnect: imapGreeting, onLine: imapNormal }],
+    // Says OK to STARTTLS, then never answers the TLS handshake: the silence deadline holds there too.
+    ['an OK to STARTTLS and then silence', 'timeout', {
+      onConnect: (socket) => socket.write('* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n'),
+      onLine: (socket, line) => { if (/ STARTTLS$/i.test(line)) socket.write(`${line.split(' ')[0]} OK begin TLS\r\n`); },
+    }],
     ['a refused login', 'rejected', { onConnect: imapGreeting, onLine: (socket, line) => (/ (LOGIN|AUTHENTICATE) /i.test(line) ? socket.write(`${line.split(' ')[0]} NO [AUTHENTICATIONFAILED] no\r\n`) : imapNormal(socket, line)) }],
   ])('%s → %s', async (name, expected, handlers) => {
     const server = await startScriptedServer(handlers);
     try {
+      const started = Date.now();
       const error = await open(server.port, name.includes('STARTTLS') ? '' : 'plaintext=1').catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1_000);
       expect(error).toBeInstanceOf(CheckFailure);
       expect((error as CheckFailure).reason).toBe(expected);
       expect((error as Error).message).not.toContain('pw');

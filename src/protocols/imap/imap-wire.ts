@@ -19,6 +19,8 @@ export class ImapWire {
   private waiting: { resolve: (line: LinePart) => void; reject: (error: Error) => void; inlineAtMost: number } | undefined;
   /** A literal being read into the caller's buffer: socket data goes there, not into `received`. */
   private sink: { into: MessageBuffer; remaining: number; resolve: () => void; reject: (error: Error) => void } | undefined;
+  /** Writes waiting for the socket to drain, and a TLS handshake under way. */
+  private busy = 0;
   private readonly end = new ConnectionEnd(() => this.socket.destroy(), (failure) => {
     const waiting = this.waiting;
     const sink = this.sink;
@@ -28,9 +30,9 @@ export class ImapWire {
     sink?.reject(failure);
   });
 
-  private constructor(socket: Socket | TLSSocket, idleTimeoutMs: number) {
+  private constructor(socket: Socket | TLSSocket, private idleTimeoutMs: number) {
     this.socket = socket;
-    this.attach(socket, idleTimeoutMs);
+    this.attach(socket);
   }
 
   /** Set once the greeting arrived: a drop after this is the server's doing, not the network's. */
@@ -62,9 +64,12 @@ export class ImapWire {
     plain.setTimeout(0);
     const secure = tlsConnect({ ...options, socket: plain });
     this.socket = secure;
-    this.attach(secure, idleTimeoutMs);
+    this.idleTimeoutMs = idleTimeoutMs;
+    this.attach(secure);
+    this.busy += 1;
+    this.awaitServer();
     await new Promise<void>((resolve, reject) => {
-      secure.once('secureConnect', resolve);
+      secure.once('secureConnect', () => { this.busy -= 1; resolve(); });
       secure.once('error', (error) => reject(this.fail(classifySocketError(error, this.greeted, this.end.afterLogin))));
       secure.once('close', () => reject(this.failure ?? new CheckFailure('closed-by-server', 'the connection closed during the TLS handshake')));
     });
@@ -84,6 +89,7 @@ export class ImapWire {
     return new Promise((resolve, reject) => {
       if (this.failure) { reject(this.failure); return; }
       this.waiting = { resolve, reject, inlineAtMost };
+      this.awaitServer();
       this.pump();
     });
   }
@@ -94,6 +100,7 @@ export class ImapWire {
     return new Promise((resolve, reject) => {
       if (this.failure) { reject(this.failure); return; }
       this.sink = { into, remaining: length, resolve, reject };
+      this.awaitServer();
       const held = this.received;
       this.received = Buffer.alloc(0);
       this.feedSink(held);
@@ -104,16 +111,27 @@ export class ImapWire {
   async write(data: Buffer | string): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.socket.write(data)) return;
-    await new Promise<void>((resolve, reject) => {
-      const settle = (): void => {
-        this.socket.off('drain', settle);
-        this.socket.off('close', settle);
-        if (this.failure) reject(this.failure);
-        else resolve();
-      };
-      this.socket.once('drain', settle);
-      this.socket.once('close', settle);
-    });
+    this.busy += 1;
+    this.awaitServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const settle = (): void => {
+          this.socket.off('drain', settle);
+          this.socket.off('close', settle);
+          if (this.failure) reject(this.failure);
+          else resolve();
+        };
+        this.socket.once('drain', settle);
+        this.socket.once('close', settle);
+      });
+    } finally {
+      this.busy -= 1;
+    }
+  }
+
+  /** The silence deadline counts from now: we wait for the server (an answer, a drain). */
+  private awaitServer(): void {
+    this.socket.setTimeout(this.idleTimeoutMs);
   }
 
   close(): void {
@@ -171,7 +189,7 @@ export class ImapWire {
     }
   }
 
-  private attach(socket: Socket, idleTimeoutMs: number): void {
+  private attach(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (this.sink) this.feedSink(chunk);
       else this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
@@ -179,7 +197,14 @@ export class ImapWire {
     });
     socket.on('error', (error) => this.fail(classifySocketError(error, this.greeted, this.end.afterLogin)));
     socket.on('close', () => this.end.socketClosed());
-    socket.setTimeout(idleTimeoutMs, () => this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`, { afterLogin: this.end.afterLogin })));
+    // Silence ends the connection only while we wait for the server: a connection kept for later
+    // (the large-message read between large messages, the APPEND connection signed in early) may
+    // sit idle as long as the server keeps it.
+    socket.setTimeout(this.idleTimeoutMs);
+    socket.on('timeout', () => {
+      if (!this.waiting && !this.sink && this.busy === 0) return;
+      this.fail(new CheckFailure('timeout', `the server sent nothing for ${Math.round(this.idleTimeoutMs / 1000)} s`, { afterLogin: this.end.afterLogin }));
+    });
   }
 }
 
