@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI } from '../../test/support/cli-process.js';
 import type { PrivateDovecot } from '../../test/support/private-dovecot.js';
@@ -32,7 +32,13 @@ export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string
   const started = process.hrtime.bigint();
   const heapFile = join(state, 'live-heap');
   const probe = probeLiveHeap ? { NODE_OPTIONS: `--expose-gc --import=${pathToFileURL(LIVE_HEAP_PROBE).href}`, BENCH_LIVE_HEAP_FILE: heapFile } : {};
-  const child = spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Run as an installed `mailbeacon` runs: the launcher itself, so its first line's V8 flag applies
+  // (see bin/mailbeacon.js), with this Node first on PATH.
+  const [launcher, ...rest] = args;
+  const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
+  const child = process.platform === 'win32'
+    ? spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(launcher!, rest, { env: { ...process.env, PATH: path, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });
