@@ -2,8 +2,9 @@
 // Thin launcher for the built CLI (`npm run build`, which `npm ci` runs through `prepare`).
 // --v8-pool-size=1: one V8 worker thread instead of four. Each worker that compiles or collects
 // gets a malloc arena whose memory stays resident once touched: with one, a migration of 10,000
-// messages peaked 6 MB lower from POP3 and 20 MB lower from IMAP, no slower (P6, P8; stopping
-// concurrent compilation altogether saved a few MB more but cost ~10 % of P8's speed). It cannot
+// messages peaked 6 MB lower from POP3 and 20 MB lower from IMAP (P6), and P8's copy was no slower
+// in an interleaved A/B (stopping concurrent compilation altogether saved a few MB more but cost
+// ~10 % of P8's speed). It cannot
 // be set once Node runs, hence the first line (`env -S`: Linux coreutils 8.30+, macOS; npm's
 // Windows shims pass it on); `node bin/mailbeacon.js` works too, without it.
 // Only what every Node can parse comes first: an older Node is told what it needs in our words.
