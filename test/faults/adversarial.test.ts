@@ -401,6 +401,20 @@ describe('hostile sources through `migrate` into a real Dovecot', () => {
     expectBounded(result, 30);
   });
 
+  it('IMAP source: the first batch, read while the new mailbox signs in, is not read again', async () => {
+    const bodyFetches: string[] = [];
+    const server = await imap({
+      hook: (_tag, command, rest) => {
+        if (command === 'FETCH' && /BODY/i.test(rest)) bodyFetches.push(rest);
+        return false;
+      },
+    });
+    const { result, stored } = await migrate(`imap://old@127.0.0.1:${server.port}?plaintext=1`);
+    expect(result.status, result.stderr).toBe(0);
+    expect(stored.map((m) => m.sha256).sort()).toEqual(hashes(MAILBOX.map((m) => m.bytes)));
+    expect(bodyFetches).toHaveLength(1); // one batch, one FETCH of its bodies
+  });
+
   it('a dry run over a lying size plans without reading a message or logging in to the target', async () => {
     const server = await pop3({ messages: [{ bytes: mail(1), listSize: -5 }] });
     const result = await runCli(['migrate', '--dry-run', '--from', `pop3://old@127.0.0.1:${server.port}?plaintext=1`, '--to', `imaps://x@127.0.0.1:${dovecot.ports.imaps}`,

@@ -4,7 +4,7 @@
 // message that vanishes from the source between the plan and its copy, and connections lost while
 // copying and again while the source is listed anew.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -135,6 +135,27 @@ describe('migration with nested folders', () => {
     const stored = await readMailbox(dovecot.ports.imaps, 'gone-new', 'pw', dovecot.caFile);
     expect(stored.map((m) => m.sha256).sort()).toEqual(kept.map(sha256).sort());
   });
+  it('a source that refuses the login ends the run with the journal file closed (the app runs many migrations in one process)', async () => {
+    await dovecot.changeUser('closed-old', 'pw');
+    const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
+    const path = join(mkdtempSync(join(tmpdir(), 'mailbeacon-closed-')), 'journal.jsonl');
+    const earlier = new MigrationJournal(path);
+    earlier.markDone('imap:INBOX:1:1', 1, '1');
+    earlier.close();
+    const openOnJournal = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+      try { return readlinkSync(join('/proc/self/fd', fd)) === path; } catch { return false; }
+    }).length;
+    const error = await runMigration({
+      openSource: () => ImapSource.open({ endpoint: parseAccountUrl(`imaps://closed-old@127.0.0.1:${dovecot.ports.imaps}`), password: 'wrong', ca: ca(), deadlineMs: 10_000, logger }),
+      openTarget: () => { throw new Error('the target must not be opened'); },
+      journal: MigrationJournal.open(path),
+      options: DEFAULT_MIGRATION_OPTIONS,
+      sleep: async () => undefined,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'rejected' });
+    expect(openOnJournal()).toBe(0);
+  });
+
   it('a connection lost mid-copy, and lost again while the source is listed anew, ends with every message once', async () => {
     await dovecot.changeUser('relist-old', 'pw');
     await dovecot.changeUser('relist-new', 'pw');

@@ -13,7 +13,7 @@ import { CLIENT_INFO } from './imap-session.js';
 import { ImapWire } from './imap-wire.js';
 
 /** Bytes handed to the socket at a time; the next piece waits for it to drain. */
-export const PIECE_BYTES = 256 * 1024;
+const PIECE_BYTES = 256 * 1024;
 const GOODBYE_MS = 2_000;
 
 /** A NO or BAD to a command, shaped like imapflow's errors so callers classify both alike. */
@@ -107,8 +107,6 @@ export class ImapConversation {
   }
 
   has(capability: string): boolean { return this.capabilities.has(capability); }
-
-  get afterLogin(): boolean { return this.loggedIn; }
 
   /** A fresh tag for a command written by the caller. */
   tag(): string { return `M${this.nextTagNumber++}`; }
