@@ -32,6 +32,8 @@ function mix(value: number): number {
 
 export interface IndexedRecord { offset: number; state: number }
 
+interface OverlayEntry extends IndexedRecord { high: number; low: number }
+
 /** Additions held unsorted before they are merged into the sorted arrays. */
 const OVERLAY_LIMIT = 2048;
 
@@ -41,11 +43,16 @@ export class KeyIndex {
   private offsets = new Uint32Array(0);
   private states = new Uint8Array(0);
   private sorted = 0;
-  /** Newest additions, by digest ("high:low"): looked at before the sorted part. */
-  private overlay = new Map<string, IndexedRecord & { high: number; low: number }>();
+  /** Newest additions, by the digest's high half (then its low half): looked at before the sorted
+   * part. Keyed by numbers, not by a "high:low" string: turning numbers into strings goes through
+   * V8's number-to-string cache, which lives in the old generation and keeps each new string alive
+   * past young-generation collections — a 100,000-message listing that looked up every key left
+   * ~4 MB of dead strings there. */
+  private overlay = new Map<number, OverlayEntry[]>();
+  private overlaySize = 0;
 
   get(high: number, low: number): IndexedRecord | undefined {
-    const added = this.overlay.get(`${high}:${low}`);
+    const added = this.overlayEntry(high, low);
     if (added) return { offset: added.offset, state: added.state };
     const position = this.find(high, low);
     return position < 0 ? undefined : { offset: this.offsets[position]!, state: this.states[position]! };
@@ -59,14 +66,29 @@ export class KeyIndex {
       this.states[position] = record.state;
       return;
     }
-    this.overlay.set(`${high}:${low}`, { high, low, ...record });
-    if (this.overlay.size >= OVERLAY_LIMIT) this.merge();
+    const added = this.overlayEntry(high, low);
+    if (added) {
+      added.offset = record.offset;
+      added.state = record.state;
+      return;
+    }
+    const entry = { high, low, offset: record.offset, state: record.state };
+    const sameHigh = this.overlay.get(high);
+    if (sameHigh) sameHigh.push(entry);
+    else this.overlay.set(high, [entry]);
+    this.overlaySize += 1;
+    if (this.overlaySize >= OVERLAY_LIMIT) this.merge();
   }
 
   /** Every entry, in no particular order. */
   *entries(): Generator<IndexedRecord> {
     for (let position = 0; position < this.sorted; position += 1) yield { offset: this.offsets[position]!, state: this.states[position]! };
-    for (const entry of this.overlay.values()) yield { offset: entry.offset, state: entry.state };
+    for (const sameHigh of this.overlay.values()) for (const entry of sameHigh) yield { offset: entry.offset, state: entry.state };
+  }
+
+  private overlayEntry(high: number, low: number): OverlayEntry | undefined {
+    if (this.overlaySize === 0) return undefined;
+    return this.overlay.get(high)?.find((entry) => entry.low === low);
   }
 
   private find(high: number, low: number): number {
@@ -86,8 +108,9 @@ export class KeyIndex {
   /** The overlay merged into the sorted arrays from the back, in place: the arrays grow by a
    * quarter when full, never to twice what they hold. */
   private merge(): void {
-    const added = [...this.overlay.values()].sort((a, b) => a.high - b.high || a.low - b.low);
+    const added = [...this.overlay.values()].flat().sort((a, b) => a.high - b.high || a.low - b.low);
     this.overlay.clear();
+    this.overlaySize = 0;
     const total = this.sorted + added.length;
     if (total > this.high.length) this.grow(Math.max(total, Math.ceil(this.high.length * 1.25), 1024));
     let from = this.sorted - 1;

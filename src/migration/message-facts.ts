@@ -10,29 +10,52 @@ export function headerBlock(message: Buffer): Buffer {
   return message.subarray(0, end);
 }
 
-function headerValues(header: Buffer, name: string): string[] {
-  const unfolded = header.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
-  const values: string[] = [];
-  for (const line of unfolded.split(/\r?\n/)) {
-    const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) values.push(line.slice(colon + 1).trim());
+const RECEIVED = /(?:^|\n)received[ \t]*:/gi;
+const DATE = /(?:^|\n)date[ \t]*:/gi;
+const MESSAGE_ID = /(?:^|\n)message-id[ \t]*:/gi;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * The first field named by `field` (a /gi pattern of "name:" at a line start) whose unfolded,
+ * trimmed value `accept` takes, in header order. Only the matching fields are cut out and unfolded:
+ * this runs for every message copied from POP3, and splitting the whole header into lines made a
+ * string per line (most of a small message's garbage).
+ */
+function firstFieldValue<T>(header: Buffer, field: RegExp, accept: (value: string) => T | undefined): T | undefined {
+  const text = header.toString('latin1');
+  field.lastIndex = 0;
+  for (let match = field.exec(text); match; match = field.exec(text)) {
+    const start = match.index + match[0].length;
+    let end = text.length;
+    // The field goes on over lines that start with white space (folding, RFC 5322 §2.2.3).
+    for (let lineEnd = text.indexOf('\n', start); lineEnd !== -1; lineEnd = text.indexOf('\n', lineEnd + 1)) {
+      const next = text.charCodeAt(lineEnd + 1);
+      if (next !== SPACE && next !== TAB) { end = lineEnd; break; }
+    }
+    const accepted = accept(text.slice(start, end).replace(/\r?\n[ \t]+/g, ' ').trim());
+    if (accepted !== undefined) return accepted;
+    field.lastIndex = end;
   }
-  return values;
+  return undefined;
 }
+
+const parsedDate = (text: string): Date | undefined => {
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+};
 
 /** The delivery time: the date of the topmost Received: (the last hop), else Date:, else undefined. */
 export function deliveryDate(message: Buffer): Date | undefined {
   const header = headerBlock(message);
-  for (const received of headerValues(header, 'received')) {
-    const date = new Date(received.slice(received.lastIndexOf(';') + 1).trim());
-    if (!Number.isNaN(date.getTime())) return date;
-  }
-  const date = new Date(headerValues(header, 'date')[0] ?? '');
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const received = firstFieldValue(header, RECEIVED, (value) => parsedDate(value.slice(value.lastIndexOf(';') + 1).trim()));
+  if (received) return received;
+  const date = firstFieldValue(header, DATE, (value) => value);
+  return date === undefined ? undefined : parsedDate(date);
 }
 
 export function messageId(message: Buffer): string | undefined {
-  return headerValues(headerBlock(message), 'message-id')[0];
+  return firstFieldValue(headerBlock(message), MESSAGE_ID, (value) => value);
 }
 
 /** SHA-256 of the header block: with the size, how a copy is recognised when no journal knows it. */

@@ -109,6 +109,61 @@ describe('POP3 misbehaviour', () => {
     }
   });
 
+  it('UIDL and LIST listings cut at every byte, in CRLF and bare LF lines, give every entry once', async () => {
+    const uidl = '+OK\r\n1 first\r\n2 second\n3 \u00e9-latin1\r\n.\r\n';
+    const list = '+OK\r\n1 120\n2 3400\r\n3 56\r\n.\r\n';
+    for (let cut = 1; cut < Math.max(uidl.length, list.length); cut += 1) {
+      const server = await startScriptedServer({
+        onConnect: pop3Greeting,
+        onLine: (socket, line) => {
+          const wire = line === 'UIDL' ? uidl : line === 'LIST' ? list : undefined;
+          if (!wire) { pop3Normal(socket, line); return; }
+          socket.write(Buffer.from(wire.slice(0, cut), 'latin1'));
+          setTimeout(() => socket.write(Buffer.from(wire.slice(cut), 'latin1')), 2);
+        },
+      });
+      const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
+      await client.login('u', 'p');
+      expect(await client.uidlAll()).toEqual([{ number: 1, uid: 'first' }, { number: 2, uid: 'second' }, { number: 3, uid: '\u00e9-latin1' }]);
+      expect(await client.listAll()).toEqual([{ number: 1, size: 120 }, { number: 2, size: 3400 }, { number: 3, size: 56 }]);
+      client.close();
+      await server.close();
+    }
+  });
+
+  it('a listing line longer than any UIDL, even one sent without end for a while, is refused and the session stays in step', async () => {
+    for (const command of ['UIDL', 'LIST'] as const) {
+      const server = await startScriptedServer({
+        onConnect: pop3Greeting,
+        onLine: (socket, line) => {
+          if (line !== command) { pop3Normal(socket, line); return; }
+          socket.write('+OK\r\n1 a\r\n2 ');
+          // 1 MB of one line in 64 kB packets, then its end and a good line after it.
+          let sent = 0;
+          const more = (): void => {
+            if (sent === 16) { socket.write('\r\n3 c\r\n.\r\n'); return; }
+            sent += 1;
+            socket.write('x'.repeat(64 * 1024));
+            setImmediate(more);
+          };
+          more();
+        },
+      });
+      const client = await Pop3Client.connect({ host: '127.0.0.1', port: server.port, security: 'plaintext', deadlineMs: DEADLINE_MS });
+      await client.login('u', 'p');
+      const seen: string[] = [];
+      const error = await (command === 'UIDL' ? client.uidlEach((entry) => seen.push(entry.uid)) : client.listEach((entry) => seen.push(String(entry.number)))).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Pop3Refusal);
+      expect((error as Error).message).toBe(`POP3: a ${command} listing line longer than 4096 bytes`);
+      // The lines around it were read as lines; the overlong one was never handed over.
+      expect(seen).toEqual(command === 'UIDL' ? ['a', 'c'] : ['1', '3']);
+      // The whole answer was read: the next command gets its own answer.
+      expect(await client.stat()).toMatchObject({ count: 1 });
+      client.close();
+      await server.close();
+    }
+  });
+
   // Dovecot answers a command in flight with "-ERR Server shutting down." and hangs up when it is
   // stopped: that is the session ending (retry later), unlike a -ERR on a connection that stays open
   // (the command itself was refused, e.g. a message deleted by another client).

@@ -171,6 +171,19 @@ describe('KeyIndex', () => {
     expect([...index.entries()]).toHaveLength(10_000);
   });
 
+  it('tells apart digests that share their high half, before and after they are merged', () => {
+    const index = new KeyIndex();
+    // 3,000 entries over 7 high halves: the overlay holds many of one high half at once.
+    for (let n = 0; n < 3_000; n += 1) index.set(0xffff_0000 + (n % 7), n, { offset: n, state: 1 });
+    // Updated: n = 10 in the merged part, n = 2,500 still in the overlay.
+    index.set(0xffff_0003, 10, { offset: 99, state: 2 });
+    index.set(0xffff_0001, 2_500, { offset: 98, state: 3 });
+    const updated = new Map([[10, { offset: 99, state: 2 }], [2_500, { offset: 98, state: 3 }]]);
+    for (let n = 0; n < 3_000; n += 1) expect(index.get(0xffff_0000 + (n % 7), n)).toEqual(updated.get(n) ?? { offset: n, state: 1 });
+    expect(index.get(0xffff_0000, 1)).toBeUndefined(); // that high half never had low 1
+    expect([...index.entries()]).toHaveLength(3_000);
+  });
+
   it('spreads keys: no two of 200,000 typical keys share a digest', () => {
     const seen = new Set<string>();
     for (let n = 0; n < 100_000; n += 1) {

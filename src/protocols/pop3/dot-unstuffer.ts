@@ -1,10 +1,12 @@
 // Decodes a POP3 multi-line response body (RFC 1939 §3) as it streams in: removes the byte-stuffed
 // leading "." of each line, finds the "CRLF.CRLF" terminator even when it is split across packets at
 // any byte, and passes every other byte through untouched (8-bit, NUL, bare CR). Emits slices of the
-// input, never a copy of the whole body.
+// input (one per run of lines between dot-started ones), never a copy of the whole body.
 const DOT = 0x2e;
 const CR = 0x0d;
 const LF = 0x0a;
+const LF_DOT = Buffer.from('\n.', 'latin1');
+const NOTHING = Buffer.alloc(0);
 
 export interface UnstuffResult {
   /** Decoded body bytes, in order. */
@@ -47,16 +49,20 @@ export class DotUnstuffer {
         this.atLineStart = false;
         continue;
       }
-      const lineEnd = chunk.indexOf(LF, i);
-      if (lineEnd === -1) {
+      // Only a line that starts with a dot needs a look: everything up to the next one (or to the
+      // end of the chunk) passes as one slice, not a slice per line (a Buffer object each, which
+      // made most of a small message's garbage).
+      const dotLine = chunk.indexOf(LF_DOT, i);
+      if (dotLine === -1) {
         chunks.push(chunk.subarray(i));
+        this.atLineStart = chunk[chunk.length - 1] === LF;
         break;
       }
-      chunks.push(chunk.subarray(i, lineEnd + 1));
-      i = lineEnd + 1;
+      chunks.push(chunk.subarray(i, dotLine + 1));
+      i = dotLine + 1;
       this.atLineStart = true;
     }
-    return { chunks, done: false, rest: Buffer.alloc(0) };
+    return { chunks, done: false, rest: NOTHING };
   }
 
   private finish(chunks: Buffer[], chunk: Buffer, restStart: number): UnstuffResult {
