@@ -78,7 +78,7 @@ export async function runMigrationFor(run: MigrationRunOptions): Promise<Migrati
   try {
     const report = await runMigration({
       openSource: () => withCertificate<SourceSession>(run.from, () => opened<SourceSession>(run.from, (options) => (run.from.endpoint.protocol === 'pop3'
-        ? Pop3Source.open(options) : ImapSource.open(options)))),
+        ? Pop3Source.open(options, collectGarbage) : ImapSource.open(options)))),
       openTarget: (appendsExpected) => withCertificate(run.to, () => opened(run.to, (options) => ImapTarget.open(options, appendsExpected))),
       journal: MigrationJournal.open(journalPath(run.stateDir, run.from.endpoint, run.to.endpoint)),
       options: run.options,

@@ -13,8 +13,9 @@ export class MessageBuffer {
   private readonly start: number;
   private readonly announced: number;
 
-  /** `prefix` goes first (a trace header) and does not count against `ceiling`. */
-  constructor(announced: number, private readonly ceiling: number, prefix: Buffer = Buffer.alloc(0)) {
+  /** `prefix` goes first (a trace header) and does not count against `ceiling`. `outgrown` hears
+   * the size of a buffer this one has just moved out of (dead now, but held until V8 collects it). */
+  constructor(announced: number, private readonly ceiling: number, prefix: Buffer = Buffer.alloc(0), private readonly outgrown?: (bytes: number) => void) {
     this.announced = Number.isSafeInteger(announced) && announced > 0 ? Math.min(announced, ceiling) : 0;
     this.start = prefix.length;
     // Not zero-filled: only what was written is ever handed out.
@@ -35,7 +36,9 @@ export class MessageBuffer {
       const size = needed <= announcedEnd ? announcedEnd : Math.min(this.start + this.ceiling, Math.max(needed, this.buffer.length * 2));
       const grown = Buffer.allocUnsafe(size);
       this.buffer.copy(grown, 0, 0, this.length);
+      const left = this.buffer.length;
       this.buffer = grown;
+      this.outgrown?.(left);
     }
     chunk.copy(this.buffer, this.length);
     this.length = needed;

@@ -56,4 +56,16 @@ describe('MessageBuffer', () => {
     expect(gathered.append(message(40))).toBe(true);
     expect(gathered.received).toBe(100);
   });
+
+  it('says once, with its size, when it moves out of its up-front reserve into the announced size', () => {
+    const left: number[] = [];
+    const gathered = new MessageBuffer(20 * MB, 32 * MB, Buffer.from('X: 1\r\n'), (bytes) => left.push(bytes));
+    for (let sent = 0; sent < 20 * MB; sent += MB) gathered.append(message(MB));
+    expect(left).toEqual([16 * MB + 6]);
+    expect(gathered.bytes.length).toBe(20 * MB + 6);
+    // A small message fits its reserve: nothing is left behind.
+    const small = new MessageBuffer(1000, 2000, undefined, (bytes) => left.push(bytes));
+    small.append(message(1000));
+    expect(left).toHaveLength(1);
+  });
 });
