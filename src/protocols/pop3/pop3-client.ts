@@ -283,10 +283,9 @@ export class Pop3Client {
 
 /** Reads a listing's body, handing over each non-empty line (CRLF- or bare LF-ended) as latin1
  * text as it arrives; a line cut between two chunks is joined first. Each line is decoded from the
- * chunk on its own, never the chunk as one string split into an array: a 100,000-message listing
- * makes a line at a time of garbage, which dies young. (A chunk's string and its array of lines
- * outlived the young-generation collections that ran while its lines were handled, and V8 moved
- * them into the old generation: ~7 MB of dead listing there by the end of a 100,000-message one.)
+ * chunk on its own, never the chunk as one string split into an array: a line at a time of
+ * garbage, which dies young (a chunk's string and array of lines could outlive the young-generation
+ * collections that ran while its lines were handled; ~1 MB off a 100,000-message listing's peak).
  * A line longer than MAX_LISTING_LINE is skipped and reported once the answer is read (true), so
  * the session stays in step and a line without an end is never gathered without bound. */
 async function readListing(connection: Pop3Connection, each: (line: string) => void): Promise<boolean> {
