@@ -47,13 +47,17 @@ describe('migration survives SIGKILL', () => {
     for (let run = 0; run < 60 && kills < 10; run += 1) {
       const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let copying = false;
-      // Copying: a progress event past the first message (the first says 0 done, before any APPEND).
-      child.stdout.on('data', (data: Buffer) => { if (/"event":"progress","done":[1-9]/.test(data.toString())) copying = true; });
+      // Copying: the first progress event (0 done), printed as the first batch is about to go.
+      // Later ones come at most five a second, by when a fast copy has done a few hundred: waiting
+      // for one of them left too few runs to kill ten times before the 2,000 were done.
+      child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('"event":"progress"')) copying = true; });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       // Wait until it is copying, then a random while (journal writes, APPENDs, both mid-flight:
-      // a batch of up to 32 messages is in flight at most moments, so most kills land inside one).
-      for (let waited = 0; !copying && child.exitCode === null && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 10 + Math.floor(random() * 200)));
+      // a batch of up to 32 messages is in flight at most moments, so most kills land inside one):
+      // mostly within the run's first batches, every third kill deeper in (one batch written while
+      // the next is read), still far from finishing the 2,000 in ten runs.
+      for (let waited = 0; !copying && child.exitCode === null && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, kills % 3 === 2 ? 100 + Math.floor(random() * 200) : 5 + Math.floor(random() * 100)));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
         kills += 1;
