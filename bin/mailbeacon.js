@@ -4,9 +4,9 @@
 // gets a malloc arena whose memory stays resident once touched: with one, a migration of 10,000
 // messages peaked 6 MB lower from POP3 and 20 MB lower from IMAP (P6), and P8's copy was no slower
 // in an interleaved A/B (stopping concurrent compilation altogether saved a few MB more but cost
-// ~10 % of P8's speed). It cannot
-// be set once Node runs, hence the first line (`env -S`: Linux coreutils 8.30+, macOS; npm's
-// Windows shims pass it on); `node bin/mailbeacon.js` works too, without it.
+// ~10 % of P8's speed). It cannot be set once Node runs, hence the first line (`env -S`: Linux
+// coreutils 8.30+, macOS; npm's Windows shims pass it on); `node bin/mailbeacon.js` works too,
+// without it.
 // Only what every Node can parse comes first: an older Node is told what it needs in our words.
 import { nodeTooOld } from './node-version.js';
 

@@ -17,13 +17,12 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 /**
- * The first field named by `field` (a /gi pattern of "name:" at a line start) whose unfolded,
- * trimmed value `accept` takes, in header order. Only the matching fields are cut out and unfolded:
- * this runs for every message copied from POP3, and splitting the whole header into lines made a
- * string per line (most of a small message's garbage).
+ * The first field of the header `text` (latin1) named by `field` (a /gi pattern of "name:" at a
+ * line start) whose unfolded, trimmed value `accept` takes, in header order. Only the matching
+ * fields are cut out and unfolded: this runs for every message copied from POP3, and splitting the
+ * whole header into lines made a string per line (most of a small message's garbage).
  */
-function firstFieldValue<T>(header: Buffer, field: RegExp, accept: (value: string) => T | undefined): T | undefined {
-  const text = header.toString('latin1');
+function firstFieldValue<T>(text: string, field: RegExp, accept: (value: string) => T | undefined): T | undefined {
   field.lastIndex = 0;
   for (let match = field.exec(text); match; match = field.exec(text)) {
     const start = match.index + match[0].length;
@@ -47,7 +46,7 @@ const parsedDate = (text: string): Date | undefined => {
 
 /** The delivery time: the date of the topmost Received: (the last hop), else Date:, else undefined. */
 export function deliveryDate(message: Buffer): Date | undefined {
-  const header = headerBlock(message);
+  const header = headerBlock(message).toString('latin1');
   const received = firstFieldValue(header, RECEIVED, (value) => parsedDate(value.slice(value.lastIndexOf(';') + 1).trim()));
   if (received) return received;
   const date = firstFieldValue(header, DATE, (value) => value);
@@ -55,7 +54,7 @@ export function deliveryDate(message: Buffer): Date | undefined {
 }
 
 export function messageId(message: Buffer): string | undefined {
-  return firstFieldValue(headerBlock(message), MESSAGE_ID, (value) => value);
+  return firstFieldValue(headerBlock(message).toString('latin1'), MESSAGE_ID, (value) => value);
 }
 
 /** SHA-256 of the header block: with the size, how a copy is recognised when no journal knows it. */

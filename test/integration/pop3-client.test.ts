@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { Pop3Client } from '../../src/protocols/pop3/pop3-client.js';
+import { parseAccountUrl } from '../../src/account/account-url.js';
+import { createLogger, SecretRegistry } from '../../src/log/redacting-logger.js';
+import { Pop3Source } from '../../src/migration/pop3-source.js';
+import type { SourceMessage } from '../../src/migration/migration-types.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 import { closedPort, startClosesAfterPassServer, startScriptedServer } from '../support/scripted-server.js';
 
@@ -86,6 +90,27 @@ describe('POP3 client against a private Dovecot', () => {
     const header = await client.top(2, 0);
     expect(header.toString()).toBe('From: a@example.com\r\nSubject: dots\r\n\r\n');
     await client.quit();
+  });
+
+  it('as a migration source, collects the reserve a large message outgrows, and only for a large one', async () => {
+    // 21 MB: past MessageBuffer's 16 MB up-front reserve, so its buffer moves once to the full size.
+    const large = Buffer.concat([Buffer.from('Subject: large\r\n\r\n'), Buffer.from('line of text\r\n'.repeat(1_500_000))]);
+    await dovecot.changeUser('bulky', 'bulky-secret');
+    dovecot.deliver('bulky', messages[0]!);
+    dovecot.deliver('bulky', large);
+    let collections = 0;
+    const logger = createLogger({ secrets: new SecretRegistry(), minLevel: 'error', write: () => undefined });
+    const source = await Pop3Source.open({
+      endpoint: parseAccountUrl(`pop3s://bulky@127.0.0.1:${dovecot.ports.pop3s}`), password: 'bulky-secret',
+      ca: readFileSync(dovecot.caFile, 'utf8'), deadlineMs: 20_000, logger,
+    }, () => { collections += 1; });
+    const listed: SourceMessage[] = [];
+    await source.list((message) => listed.push(message));
+    expect(sha256(await source.read(listed[0]!, Buffer.alloc(0)))).toBe(sha256(messages[0]!));
+    expect(collections).toBe(0);
+    expect(sha256(await source.read(listed[1]!, Buffer.alloc(0)))).toBe(sha256(large));
+    expect(collections).toBe(1);
+    await source.close();
   });
 
   it('a wrong password is a permanent rejection with the server\'s [AUTH] code', async () => {
