@@ -1,16 +1,21 @@
 // Where an account signs in with OAuth2: the authorization and token endpoints, the scope that
 // grants IMAP/POP access, and the client ID Mailbeacon uses there. Public data (saved with the
 // account); the grant itself lives in the keychain.
-import { z } from 'zod';
+// zod/mini, as the settings (app-settings.ts says why), with zod's English messages.
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
-const httpsUrl = z.url({ protocol: /^https$/ }).max(2048);
+z.config(en());
+
+const httpsUrl = z.url({ protocol: /^https$/ }).check(z.maxLength(2048));
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 export const OAuthServerSchema = z.object({
-  issuer: z.string().min(1).max(2048),
+  issuer: text(2048),
   authorizationEndpoint: httpsUrl,
   tokenEndpoint: httpsUrl,
-  scope: z.string().min(1).max(1024),
-  clientId: z.string().min(1).max(512),
+  scope: text(1024),
+  clientId: text(512),
 });
 export type OAuthServer = z.output<typeof OAuthServerSchema>;
 

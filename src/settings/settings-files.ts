@@ -4,7 +4,7 @@
 // and a file neither could have written (edited by hand, from a newer version) is refused in words
 // instead of being half-read or cleared.
 import type { Options } from 'conf';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { VERSION } from '../version.js';
 import { SettingsSchema, type AppSettings } from './app-settings.js';
 import { DEFAULT_APP_SETTINGS, type AccountState, type SavedAccount } from './settings-store.js';
@@ -41,14 +41,14 @@ export type FileOpener = <T extends Record<string, any>>(options: Options<T> & {
  * filled from the defaults. Unknown keys (conf's own `__internal__`) are left alone.
  */
 export const SettingsFileSchema = z.object({
-  accounts: z.array(z.object({
-    url: z.string().min(1), ca: z.string().optional(), intervalSeconds: z.number().positive().optional(),
-    webmailUrl: z.string().optional(), oauth: z.object({}).loose().optional(),
-  }).loose()),
-  app: SettingsSchema.partial(),
+  accounts: z.array(z.looseObject({
+    url: z.string().check(z.minLength(1)), ca: z.optional(z.string()), intervalSeconds: z.optional(z.number().check(z.positive())),
+    webmailUrl: z.optional(z.string()), oauth: z.optional(z.looseObject({})),
+  })),
+  app: z.partial(SettingsSchema),
   trustedCertificates: z.record(z.string(), z.string()),
   domainsMigrated: z.array(z.string()),
-  policyPath: z.string().optional(),
+  policyPath: z.optional(z.string()),
 });
 
 export class SettingsFileError extends Error {
