@@ -1,7 +1,8 @@
 // `npm run build:cli`: the CLI as one bundled file (whitespace-minified: less to read and parse; names
 // kept for stack traces). Node reads, resolves and compiles one module instead of hundreds, which is
-// most of a short command's time; see also deferred-imports.mjs.
+// most of a short command's time; see also builtins-on-demand.mjs and deferred-imports.mjs.
 import { build } from 'esbuild';
+import { builtinsOnDemand } from './builtins-on-demand.mjs';
 import { deferredImports } from './deferred-imports.mjs';
 
 await build({
@@ -17,5 +18,5 @@ await build({
   logLevel: 'warning',
   // CommonJS libraries inside an ES module bundle still call require().
   banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
-  plugins: [deferredImports()],
+  plugins: [builtinsOnDemand(), deferredImports()],
 });
