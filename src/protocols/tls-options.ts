@@ -1,13 +1,13 @@
-import { createSecureContext, rootCertificates, type ConnectionOptions, type SecureContext } from 'node:tls';
+import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import { isIP } from 'node:net';
 
 const MIN_TLS_VERSION = 'TLSv1.2';
 
 /**
- * Secure contexts with an extra CA, one per distinct CA. Building one parses every public root
- * (~150 certificates, about 1 MB and milliseconds of CPU): done per connection it made each
- * account's IDLE connection cost a megabyte (P4). Few distinct CAs exist, so the cache stays tiny;
- * it is capped anyway.
+ * Secure contexts with an extra CA, one per distinct CA. Each holds what Node trusts by default
+ * (the public roots, and NODE_EXTRA_CA_CERTS where an administrator set it) plus the account's CA.
+ * Built per connection, one made each account's IDLE connection cost a megabyte (P4). Few distinct
+ * CAs exist, so the cache stays tiny; it is capped anyway.
  */
 const contextsByCa = new Map<string, SecureContext>();
 const MAX_CACHED_CONTEXTS = 16;
@@ -15,7 +15,12 @@ const MAX_CACHED_CONTEXTS = 16;
 function contextWithExtraCa(extraCa: string): SecureContext {
   let context = contextsByCa.get(extraCa);
   if (!context) {
-    context = createSecureContext({ ca: [...rootCertificates, extraCa], minVersion: MIN_TLS_VERSION });
+    // The default context with the CA added to its store (SecureContext's native addCACert, which
+    // Node's own `ca` option calls per certificate), rather than `ca: [...rootCertificates, extra]`:
+    // that parsed all ~150 public roots again from PEM, ~10 ms of a catch-up's start, and left out
+    // NODE_EXTRA_CA_CERTS.
+    context = createSecureContext({ minVersion: MIN_TLS_VERSION });
+    (context.context as { addCACert(pem: string): void }).addCACert(extraCa);
     if (contextsByCa.size >= MAX_CACHED_CONTEXTS) contextsByCa.delete(contextsByCa.keys().next().value!);
     contextsByCa.set(extraCa, context);
   }
