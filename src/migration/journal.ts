@@ -69,7 +69,10 @@ export class MigrationJournal {
    */
   static async open(path: string, digest: (key: string) => [number, number] = keyDigest): Promise<MigrationJournal> {
     const journal = new MigrationJournal(path, digest, false);
-    for (const _slice of journal.loading()) await new Promise((resolve) => setImmediate(resolve));
+    // A turn of the event loop before each slice, the first too: what the caller starts right after
+    // this call (the old mailbox's connection) sends its first packets before the reading begins.
+    const slices = journal.loading();
+    do await new Promise((resolve) => setImmediate(resolve)); while (!slices.next().done);
     return journal;
   }
 
