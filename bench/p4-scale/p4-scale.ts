@@ -32,7 +32,8 @@ async function watchRun(setup: ScaleSetup, accounts: number, windowMs: number, p
   // Saved accounts as `mailbeacon accounts add` would leave them: settings file + OS keychain.
   const store = new ConfSettingsStore(state);
   for (const url of urls.slice(0, accounts)) store.saveAccount({ url, ca: setup.ca });
-  const watch = new WatchProcess(['--all', '--state', state, '--json']);
+  // As installed: the launcher's first line (one V8 worker thread) applies, as for a user.
+  const watch = new WatchProcess(['--all', '--state', state, '--json'], {}, { asInstalled: true });
   const samples: ProcessSample[] = [];
   let pushed = 0;
   try {

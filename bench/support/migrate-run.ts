@@ -1,11 +1,10 @@
 // One `mailbeacon migrate` as a child process (the black box users run), timed and with its peak
 // resident memory sampled from /proc while it runs.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CLI } from '../../test/support/cli-process.js';
+import { spawnAsInstalled } from '../../test/support/cli-process.js';
 import type { PrivateDovecot } from '../../test/support/private-dovecot.js';
 import { samplePeakUntil } from './process-sampler.js';
 
@@ -27,18 +26,14 @@ export async function timedMigrate(dovecot: PrivateDovecot, from: { user: string
   const probeLiveHeap = options.probeLiveHeap ?? false;
   const state = options.state ?? mkdtempSync(join(tmpdir(), 'mailbeacon-bench-state-'));
   const sourcePort = options.source === 'imaps' ? dovecot.ports.imaps : dovecot.ports.pop3s;
-  const args = [CLI, 'migrate', '--from', `${options.source ?? 'pop3s'}://${from.user}@127.0.0.1:${sourcePort}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
+  const args = ['migrate', '--from', `${options.source ?? 'pop3s'}://${from.user}@127.0.0.1:${sourcePort}`, '--to', `imaps://${to.user}@127.0.0.1:${dovecot.ports.imaps}`,
     '--ca', dovecot.caFile, '--from-password-env', 'BENCH_FROM', '--to-password-env', 'BENCH_TO', '--state', state, '--json'];
   const started = process.hrtime.bigint();
   const heapFile = join(state, 'live-heap');
   const probe = probeLiveHeap ? { NODE_OPTIONS: `--expose-gc --import=${pathToFileURL(LIVE_HEAP_PROBE).href}`, BENCH_LIVE_HEAP_FILE: heapFile } : {};
-  // Run as an installed `mailbeacon` runs: the launcher itself, so its first line's V8 flag applies
-  // (see bin/mailbeacon.js), with this Node first on PATH.
-  const [launcher, ...rest] = args;
-  const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
-  const child = process.platform === 'win32'
-    ? spawn(process.execPath, args, { env: { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(launcher!, rest, { env: { ...process.env, PATH: path, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Run as an installed `mailbeacon` runs (its launcher's first line applies).
+  const child = spawnAsInstalled(args, { ...process.env, BENCH_FROM: from.password, BENCH_TO: to.password, ...probe });
+  child.stdin.end();
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => { stdout += data.toString(); });

@@ -2,10 +2,21 @@
 // for `watch`, whose JSON lines are read as they come.
 import { sampleProcess } from '../../bench/support/process-sampler.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // From test/support in the sources (vitest) or dist/test/support once compiled (the benchmarks).
 export const CLI = fileURLToPath(new URL(`${import.meta.url.includes('/dist/test/') ? '../../../' : '../../'}bin/mailbeacon.js`, import.meta.url));
+
+/**
+ * The CLI run as an installed `mailbeacon` runs: the launcher itself, so the V8 flag on its first
+ * line applies (bin/mailbeacon.js), with this Node first on PATH. (Windows has no first lines:
+ * there npm's shim runs Node with the flag, and this runs Node without it.)
+ */
+export function spawnAsInstalled(args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  if (process.platform === 'win32') return spawn(process.execPath, [CLI, ...args], { env, stdio: 'pipe' });
+  return spawn(CLI, args, { env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` }, stdio: 'pipe' });
+}
 
 export interface CliResult {
   status: number | null; stdout: string; stderr: string; events: Array<Record<string, unknown>>;
@@ -51,8 +62,10 @@ export class WatchProcess {
   private pending = '';
   private readonly listeners = new Set<() => void>();
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [CLI, 'watch', ...args], { env: { ...process.env, MAILBEACON_PASSWORD: '', ...env } });
+  /** `asInstalled`: through the launcher's first line (spawnAsInstalled), as the benchmarks measure. */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, options: { asInstalled?: boolean } = {}) {
+    const fullEnv = { ...process.env, MAILBEACON_PASSWORD: '', ...env };
+    this.child = options.asInstalled ? spawnAsInstalled(['watch', ...args], fullEnv) : spawn(process.execPath, [CLI, 'watch', ...args], { env: fullEnv });
     this.child.stdout.on('data', (data: Buffer) => {
       this.stdout += data.toString();
       this.pending += data.toString();
