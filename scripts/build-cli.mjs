@@ -2,7 +2,7 @@
 // kept for stack traces). Node reads, resolves and compiles one module instead of hundreds, which is
 // most of a short command's time; see also builtins-on-demand.mjs and deferred-imports.mjs.
 import { build } from 'esbuild';
-import { builtinsOnDemand } from './builtins-on-demand.mjs';
+import { builtinsOnDemand, REQUIRE_BANNER } from './builtins-on-demand.mjs';
 import { deferredImports } from './deferred-imports.mjs';
 
 await build({
@@ -16,7 +16,6 @@ await build({
   minifySyntax: true,
   outfile: 'dist/cli/mailbeacon.mjs',
   logLevel: 'warning',
-  // CommonJS libraries inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
+  banner: { js: REQUIRE_BANNER },
   plugins: [builtinsOnDemand(), deferredImports()],
 });

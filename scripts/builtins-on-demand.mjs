@@ -9,6 +9,10 @@
 // caller.
 import { builtinModules } from 'node:module';
 
+/** The bundle's first line: an ES module has no `require`, and both CommonJS libraries and the
+ * stand-ins here and in deferred-imports.mjs call it. */
+export const REQUIRE_BANNER = "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);";
+
 const BUILTINS = new Set(builtinModules.map((name) => name.replace(/^node:/, '')));
 
 /** `node:fs` for `fs` and `node:fs`; undefined for anything that is not one of Node's modules. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { builtinName, builtinsOnDemand } from '../../scripts/builtins-on-demand.mjs';
+import { builtinName, builtinsOnDemand, REQUIRE_BANNER } from '../../scripts/builtins-on-demand.mjs';
 
 describe('built-in modules on demand in the CLI bundle', () => {
   it('a built-in loads when its importer first runs, and gives what a plain import would', async () => {
@@ -19,7 +19,7 @@ describe('built-in modules on demand in the CLI bundle', () => {
     const outfile = join(root, 'bundle.mjs');
     await build({
       entryPoints: [join(root, 'entry.mjs')], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent', plugins: [builtinsOnDemand()],
-      banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
+      banner: { js: REQUIRE_BANNER },
     });
     const probe = `const loaded = (name) => process.moduleLoadList.includes('NativeModule ' + name);
       const bundle = await import(${JSON.stringify(`file://${outfile}`)});

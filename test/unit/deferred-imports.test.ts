@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { REQUIRE_BANNER } from '../../scripts/builtins-on-demand.mjs';
 import { deferredImports, DEFERRED_IMPORTS, type DeferredImport } from '../../scripts/deferred-imports.mjs';
 
 type Loads = Record<string, number>;
@@ -45,7 +46,7 @@ async function bundle(root: string, entry: string, rules: DeferredImport[]): Pro
   const outfile = join(root, `out-${Math.random().toString(36).slice(2)}.mjs`);
   await build({
     entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'silent', plugins: [deferredImports(rules)],
-    banner: { js: "import { createRequire as __mbCreateRequire } from 'node:module'; const require = __mbCreateRequire(import.meta.url);" },
+    banner: { js: REQUIRE_BANNER },
   });
   return outfile;
 }
