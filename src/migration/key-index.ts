@@ -1,10 +1,12 @@
 // A compact map from a message's key to where its latest journal record is and what it says, so a
 // migration's memory does not grow by an object (and a string) per message: 13 bytes an entry in
 // typed arrays — the key's 64-bit digest, the record's file offset (32 bits: a journal stays far
-// below 4 GB, ~40 bytes a record), and one byte of state — kept
+// below 4 GB, ~40 bytes a record), and one byte of state, in chunked columns — kept
 // sorted for binary search, with the newest additions in a small unsorted overlay merged in when
 // it fills. The key itself stays on disk: a digest match is checked against the record's own key
 // (see MigrationJournal), so two keys that share a digest are never taken for one another.
+
+import { ChunkedColumn } from './chunked-column.js';
 
 /** Two 32-bit FNV-1a-style hashes with different bases and a final mix: a 64-bit digest cheap
  * enough for every key of a large journal (a cryptographic hash costs ~1 µs a key). Collisions are
@@ -38,10 +40,10 @@ interface OverlayEntry extends IndexedRecord { high: number; low: number }
 const OVERLAY_LIMIT = 2048;
 
 export class KeyIndex {
-  private high = new Uint32Array(0);
-  private low = new Uint32Array(0);
-  private offsets = new Uint32Array(0);
-  private states = new Uint8Array(0);
+  private readonly high = new ChunkedColumn(Uint32Array);
+  private readonly low = new ChunkedColumn(Uint32Array);
+  private readonly offsets = new ChunkedColumn(Uint32Array);
+  private readonly states = new ChunkedColumn(Uint8Array);
   private sorted = 0;
   /** Newest additions, by the digest's high half (then its low half): looked at before the sorted
    * part. Keyed by numbers, not by a "high:low" string: turning numbers into strings goes through
@@ -55,15 +57,15 @@ export class KeyIndex {
     const added = this.overlayEntry(high, low);
     if (added) return { offset: added.offset, state: added.state };
     const position = this.find(high, low);
-    return position < 0 ? undefined : { offset: this.offsets[position]!, state: this.states[position]! };
+    return position < 0 ? undefined : { offset: this.offsets.at(position), state: this.states.at(position) };
   }
 
   set(high: number, low: number, record: IndexedRecord): void {
     const position = this.find(high, low);
     if (position >= 0) {
       // Already in the sorted part: updated where it is.
-      this.offsets[position] = record.offset;
-      this.states[position] = record.state;
+      this.offsets.put(position, record.offset);
+      this.states.put(position, record.state);
       return;
     }
     const added = this.overlayEntry(high, low);
@@ -82,7 +84,7 @@ export class KeyIndex {
 
   /** Every entry, in no particular order. */
   *entries(): Generator<IndexedRecord> {
-    for (let position = 0; position < this.sorted; position += 1) yield { offset: this.offsets[position]!, state: this.states[position]! };
+    for (let position = 0; position < this.sorted; position += 1) yield { offset: this.offsets.at(position), state: this.states.at(position) };
     for (const sameHigh of this.overlay.values()) for (const entry of sameHigh) yield { offset: entry.offset, state: entry.state };
   }
 
@@ -96,8 +98,8 @@ export class KeyIndex {
     let to = this.sorted - 1;
     while (from <= to) {
       const middle = (from + to) >>> 1;
-      const midHigh = this.high[middle]!;
-      const midLow = this.low[middle]!;
+      const midHigh = this.high.at(middle);
+      const midLow = this.low.at(middle);
       if (midHigh === high && midLow === low) return middle;
       if (midHigh < high || (midHigh === high && midLow < low)) from = middle + 1;
       else to = middle - 1;
@@ -105,40 +107,34 @@ export class KeyIndex {
     return -1;
   }
 
-  /** The overlay merged into the sorted arrays from the back, in place: the arrays grow by a
-   * quarter when full, never to twice what they hold. */
+  /** The overlay merged into the sorted columns from the back, in place (they grow a chunk at a
+   * time: nothing is copied to grow). */
   private merge(): void {
     const added = [...this.overlay.values()].flat().sort((a, b) => a.high - b.high || a.low - b.low);
     this.overlay.clear();
     this.overlaySize = 0;
     const total = this.sorted + added.length;
-    if (total > this.high.length) this.grow(Math.max(total, Math.ceil(this.high.length * 1.25), 1024));
+    for (const column of [this.high, this.low, this.offsets, this.states]) column.reserve(total);
     let from = this.sorted - 1;
     let next = added.length - 1;
     for (let into = total - 1; next >= 0; into -= 1) {
       const entry = added[next]!;
-      const takeOld = from >= 0 && (this.high[from]! > entry.high || (this.high[from] === entry.high && this.low[from]! > entry.low));
+      const fromHigh = from >= 0 ? this.high.at(from) : 0;
+      const takeOld = from >= 0 && (fromHigh > entry.high || (fromHigh === entry.high && this.low.at(from) > entry.low));
       if (takeOld) {
-        this.high[into] = this.high[from]!;
-        this.low[into] = this.low[from]!;
-        this.offsets[into] = this.offsets[from]!;
-        this.states[into] = this.states[from]!;
+        this.high.put(into, fromHigh);
+        this.low.put(into, this.low.at(from));
+        this.offsets.put(into, this.offsets.at(from));
+        this.states.put(into, this.states.at(from));
         from -= 1;
       } else {
-        this.high[into] = entry.high;
-        this.low[into] = entry.low;
-        this.offsets[into] = entry.offset;
-        this.states[into] = entry.state;
+        this.high.put(into, entry.high);
+        this.low.put(into, entry.low);
+        this.offsets.put(into, entry.offset);
+        this.states.put(into, entry.state);
         next -= 1;
       }
     }
     this.sorted = total;
-  }
-
-  private grow(capacity: number): void {
-    const high = new Uint32Array(capacity); high.set(this.high.subarray(0, this.sorted)); this.high = high;
-    const low = new Uint32Array(capacity); low.set(this.low.subarray(0, this.sorted)); this.low = low;
-    const offsets = new Uint32Array(capacity); offsets.set(this.offsets.subarray(0, this.sorted)); this.offsets = offsets;
-    const states = new Uint8Array(capacity); states.set(this.states.subarray(0, this.sorted)); this.states = states;
   }
 }

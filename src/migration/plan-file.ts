@@ -7,8 +7,12 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSyn
 import { basename, dirname, join } from 'node:path';
 import type { SourceMessage } from './migration-types.js';
 
-/** Bytes gathered before a write, and read at a time. */
-const BUFFER_BYTES = 256 * 1024;
+/** Bytes gathered before a write, and read at a time. Below glibc's 128 kB mmap threshold: a
+ * larger buffer is a mapping of its own, and freeing one raises that threshold for the rest of the
+ * process (glibc adapts it to the largest mapping freed), after which every allocation up to that
+ * size comes from the heap, where freed memory is seldom given back. */
+const BUFFER_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
 
 interface PlanLine { k: string; f: string; s: number; u?: string; fl?: string[]; d?: number; i?: number; n?: number }
 
@@ -55,22 +59,35 @@ export class PlanFile {
     this.count += 1;
   }
 
-  /** Every message from the start, in the order added, read a buffer at a time. */
+  /** Every message from the start, in the order added, read a buffer at a time. Each line is
+   * decoded on its own, straight from the bytes: decoding the whole buffer as one string (and
+   * splitting it) made a 256 kB string that every line's slice kept alive while its messages were
+   * copied, long enough to be promoted, and so garbage in V8's old generation at each refill. */
   *messages(): Generator<SourceMessage> {
     this.flush();
-    const chunk = Buffer.allocUnsafe(BUFFER_BYTES);
-    let carry = '';
+    let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    let filled = 0;
     let position = 0;
     for (;;) {
-      const read = readSync(this.fd, chunk, 0, BUFFER_BYTES, position);
+      // A line longer than the buffer (written unbuffered by add): a larger buffer for it.
+      if (filled === buffer.length) {
+        const larger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(larger, 0, 0, filled);
+        buffer = larger;
+      }
+      const read = readSync(this.fd, buffer, filled, buffer.length - filled, position);
       if (read === 0) break;
       position += read;
-      const lines = (carry + chunk.toString('utf8', 0, read)).split('\n');
-      carry = lines.pop()!;
-      for (const line of lines) {
-        if (!line) continue;
-        yield messageOf(JSON.parse(line) as PlanLine);
+      filled += read;
+      const bytes = buffer.subarray(0, filled);
+      let start = 0;
+      for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+        if (end > start) yield messageOf(JSON.parse(bytes.toString('utf8', start, end)) as PlanLine);
+        start = end + 1;
       }
+      // The unfinished last line moves to the front; the next read completes it.
+      buffer.copy(buffer, 0, start, filled);
+      filled -= start;
     }
   }
 

@@ -171,6 +171,17 @@ describe('KeyIndex', () => {
     expect([...index.entries()]).toHaveLength(10_000);
   });
 
+  it('holds entries across its columns\' chunks (16,384 entries each), with 32-bit offsets', () => {
+    const index = new KeyIndex();
+    const count = 40_000;
+    const digests = Array.from({ length: count }, (_, n) => keyDigest(`pop3:${n}`));
+    const offsetOf = (n: number): number => 0xffff_ffff - n * 7;
+    digests.forEach(([high, low], n) => index.set(high, low, { offset: offsetOf(n), state: n % 256 }));
+    digests.forEach(([high, low], n) => expect(index.get(high, low)).toEqual({ offset: offsetOf(n), state: n % 256 }));
+    const offsets = [...index.entries()].map((entry) => entry.offset).sort((a, b) => a - b);
+    expect(offsets).toEqual(Array.from({ length: count }, (_, n) => offsetOf(count - 1 - n)));
+  });
+
   it('tells apart digests that share their high half, before and after they are merged', () => {
     const index = new KeyIndex();
     // 3,000 entries over 7 high halves: the overlay holds many of one high half at once.

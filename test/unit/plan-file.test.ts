@@ -21,6 +21,16 @@ describe('PlanFile', () => {
     expect(existsSync(plan.path)).toBe(false);
   });
 
+  it('gives back lines longer than its buffer, among short ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailbeacon-plan-'));
+    const plan = PlanFile.create(join(dir, 'j.jsonl'), 0);
+    const long = (n: number): SourceMessage => ({ key: `imap:INBOX:${n}`, folder: 'INBOX', size: n, uid: n, flags: Array.from({ length: 9000 * n }, (_, f) => `$Flag${f}`) });
+    const messages: SourceMessage[] = [long(1), ...Array.from({ length: 3000 }, (_, n) => ({ key: `pop3:${n}`, folder: 'INBOX', size: n })), long(3), long(2)];
+    for (const message of messages) plan.add(message);
+    expect([...plan.messages()]).toEqual(messages);
+    plan.remove();
+  });
+
   it('removes a plan a dead run left behind, not one of a live process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailbeacon-plan-'));
     writeFileSync(join(dir, 'j.jsonl.plan-999999999-0'), 'left');
