@@ -16,12 +16,13 @@ if (tooOld) {
   process.exit(2);
 }
 const { default: nodeModule } = await import('node:module');
-const { keepYoungGenerationSmall, withoutOptimizingCompiler } = await import('../dist/src/runtime/v8-memory.js');
+const { keepYoungGenerationSmall, optimizingCompilerPaysFor, withoutOptimizingCompiler } = await import('../dist/src/runtime/v8-memory.js');
 
 // Before the CLI's modules load (see v8-memory.ts): every command keeps V8's young generation
-// small; `watch`, idle almost all the time, also runs without the optimizing compiler.
+// small; `watch` and a migration from POP3, with no hot code worth it, also run without the
+// optimizing compiler.
 keepYoungGenerationSmall();
-if (process.argv[2] === 'watch') withoutOptimizingCompiler();
+if (!optimizingCompilerPaysFor(process.argv.slice(2))) withoutOptimizingCompiler();
 
 // One bundled file (`npm run build:cli`, whitespace-minified: less to read and parse; names kept for
 // stack traces): Node reads, resolves and compiles one module instead of hundreds, which is most of

@@ -2,6 +2,7 @@
 // desktop app's main process (docs/BENCHMARKS.md, P4 and P6). Both are read by V8 as it runs, so
 // setting them at start-up takes effect, unlike heap-layout flags such as --max-semi-space-size;
 // call them before the heavy modules load.
+import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -12,11 +13,32 @@ export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
-/** For a process that only watches: it has no hot code, so the optimizing compiler buys nothing,
- * while the memory of its compile threads stays resident (~13 MB). Not for a migration, whose
- * copy loop is hot. */
+/** For a process without hot code worth compiling (see optimizingCompilerPaysFor): the
+ * optimizing compiler's own memory stays resident (~13 MB for a watcher). */
 export function withoutOptimizingCompiler(): void {
   setFlagsFromString('--no-opt');
+}
+
+/**
+ * Whether the work a command line asks for has hot JavaScript that the optimizing compiler pays
+ * for (the launcher turns it off otherwise, before the CLI loads). Measured on 10,000 small
+ * messages (docs/BENCHMARKS.md, P6 and P8):
+ * - `watch` is idle almost all the time.
+ * - A migration from POP3 spends its time in TLS, the sockets and the servers: the same CPU time
+ *   without the compiler (2.1-2.2 s user either way). The compiler's own memory is ~7 MB at the
+ *   start (its code in the node binary, paged in). It also made the peak grow with the mailbox:
+ *   the malloc arena of the thread it compiles on rose by up to 3 MB at moments late in a long
+ *   run.
+ * - From IMAP, imapflow parses every FETCH answer in JavaScript: 10 % more CPU and 17 % more
+ *   time without the compiler, so it stays on.
+ * `args`: the command line after the script (process.argv.slice(2)).
+ */
+export function optimizingCompilerPaysFor(args: readonly string[]): boolean {
+  const [command, ...rest] = args;
+  if (command === 'watch') return false;
+  if (command !== 'migrate') return true;
+  const { values } = parseArgs({ args: [...rest], options: { from: { type: 'string' } }, strict: false, allowPositionals: true });
+  return !(typeof values.from === 'string' && /^pop3s?:/i.test(values.from));
 }
 
 let gc: (() => void) | undefined;

@@ -2,6 +2,7 @@
 // young generation stays at its initial size with keepYoungGenerationSmall(), and grows without it.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { optimizingCompilerPaysFor } from '../../src/runtime/v8-memory.js';
 
 const MODULE = new URL(`${import.meta.url.includes('/dist/test/') ? '../../' : '../../dist/'}src/runtime/v8-memory.js`, import.meta.url).href;
 
@@ -37,5 +38,35 @@ describe('V8 memory settings', () => {
       collectGarbage();
       process.stdout.write(JSON.stringify({ freed: gone.deref() === undefined, globalGc: typeof globalThis.gc }));`;
     expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))).toEqual({ freed: true, globalGc: 'undefined' });
+  });
+
+  it('withoutOptimizingCompiler, set at run time, keeps a hot function from being optimized', () => {
+    // %GetOptimizationStatus: bit 64 is "optimized by TurboFan".
+    const turbofanned = (off: boolean): boolean => {
+      const script = `
+        import { withoutOptimizingCompiler } from ${JSON.stringify(MODULE)};
+        if (${off}) withoutOptimizingCompiler();
+        function hot(x) { return (x * 31 + 7) % 1000003; }
+        let sum = 0;
+        const until = Date.now() + 300;
+        while (Date.now() < until) for (let i = 0; i < 1e5; i += 1) sum += hot(i);
+        process.stdout.write(String(sum > 0 && (eval('%GetOptimizationStatus(hot)') & 64) !== 0));`;
+      return execFileSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8' }) === 'true';
+    };
+    expect(turbofanned(false)).toBe(true);
+    expect(turbofanned(true)).toBe(false);
+  });
+});
+
+describe('optimizingCompilerPaysFor', () => {
+  it('is off for watch and for a migration from POP3, on for the rest', () => {
+    expect(optimizingCompilerPaysFor(['watch', '--interval', '60'])).toBe(false);
+    expect(optimizingCompilerPaysFor(['migrate', '--from', 'pop3s://a@old.example', '--to', 'imaps://a@new.example'])).toBe(false);
+    expect(optimizingCompilerPaysFor(['migrate', '--to', 'imaps://a@new.example', '--from=POP3://a@old.example'])).toBe(false);
+    expect(optimizingCompilerPaysFor(['migrate', '--from', 'imaps://a@old.example', '--to', 'imaps://a@new.example'])).toBe(true);
+    expect(optimizingCompilerPaysFor(['migrate', '--to', 'imaps://a@new.example'])).toBe(true);
+    expect(optimizingCompilerPaysFor(['migrate', '--from'])).toBe(true);
+    expect(optimizingCompilerPaysFor(['check', 'pop3s://a@old.example'])).toBe(true);
+    expect(optimizingCompilerPaysFor([])).toBe(true);
   });
 });
