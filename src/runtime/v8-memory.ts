@@ -48,7 +48,7 @@ let gc: (() => void) | undefined;
  * copied. Each message leaves its Buffers (the socket's chunks, the read, the pieces written),
  * which V8 frees only when it next collects — and its external-memory accounting puts that off by
  * tens of megabytes (a 50 MB message once peaked at twice its size; dead Buffers of small ones
- * piled up to ~30 MB). Collected every 4 MB copied, the same memory serves the next messages.
+ * piled up to ~30 MB). Collected every 2 MB copied, the same memory serves the next messages.
  * (`--expose-gc` set at run time makes `gc` reachable from a new context; the process's own global
  * is left alone.)
  */

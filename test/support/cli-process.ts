@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 export const CLI = fileURLToPath(new URL(`${import.meta.url.includes('/dist/test/') ? '../../../' : '../../'}bin/mailbeacon.js`, import.meta.url));
 
 /**
- * The CLI run as an installed `mailbeacon` runs: the launcher itself, so the V8 flag on its first
- * line applies (bin/mailbeacon.js), with this Node first on PATH. (Windows has no first lines:
- * there npm's shim runs Node with the flag, and this runs Node without it.)
+ * The CLI run as an installed `mailbeacon` runs: the launcher itself, so the settings on its first
+ * line apply (bin/mailbeacon.js), with this Node first on PATH. (Windows has no first lines:
+ * there npm's shim runs Node with them, and this runs Node without them.)
  */
 export function spawnAsInstalled(args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
   if (process.platform === 'win32') return spawn(process.execPath, [CLI, ...args], { env, stdio: 'pipe' });
