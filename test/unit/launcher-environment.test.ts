@@ -19,7 +19,7 @@ describe.runIf(process.platform === 'linux')('the launcher (Linux: /proc)', () =
       const initial = readFileSync('/proc/self/environ', 'utf8').split('\\0').find((entry) => entry.startsWith('MALLOC_MMAP_THRESHOLD_='));
       process.on('exit', () => writeFileSync(${JSON.stringify(out)}, JSON.stringify({ initial, passedOn: process.env.MALLOC_MMAP_THRESHOLD_ ?? null })));
     `);
-    const env = { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` };
     delete env.MALLOC_MMAP_THRESHOLD_;
     const child = spawnAsInstalled(['--version'], env);
     const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
