@@ -6,15 +6,15 @@ describe('ChunkedColumn', () => {
     const column = new ChunkedColumn(Uint32Array);
     expect(column.capacity).toBe(0);
     column.reserve(1);
-    expect(column.capacity).toBe(16_384);
-    column.reserve(16_384);
-    expect(column.capacity).toBe(16_384);
-    for (let position = 0; position < 16_384; position += 1) column.put(position, position * 3);
-    column.reserve(16_385);
-    expect(column.capacity).toBe(32_768);
-    column.put(16_384, 0xffff_ffff);
-    expect(column.at(16_383)).toBe(16_383 * 3);
-    expect(column.at(16_384)).toBe(0xffff_ffff);
+    expect(column.capacity).toBe(4_096);
+    column.reserve(4_096);
+    expect(column.capacity).toBe(4_096);
+    for (let position = 0; position < 4_096; position += 1) column.put(position, position * 3);
+    column.reserve(4_097);
+    expect(column.capacity).toBe(8_192);
+    column.put(4_096, 0xffff_ffff);
+    expect(column.at(4_095)).toBe(4_095 * 3);
+    expect(column.at(4_096)).toBe(0xffff_ffff);
     expect(column.at(0)).toBe(0);
   });
 
@@ -23,6 +23,6 @@ describe('ChunkedColumn', () => {
     bytes.reserve(40_000);
     bytes.put(39_999, 0x1ff);
     expect(bytes.at(39_999)).toBe(0xff);
-    expect(bytes.capacity).toBe(49_152);
+    expect(bytes.capacity).toBe(40_960);
   });
 });

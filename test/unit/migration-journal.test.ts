@@ -171,7 +171,7 @@ describe('KeyIndex', () => {
     expect([...index.entries()]).toHaveLength(10_000);
   });
 
-  it('holds entries across its columns\' chunks (16,384 entries each), with 32-bit offsets', () => {
+  it('holds entries across its columns\' chunks (4,096 entries each), with 32-bit offsets', () => {
     const index = new KeyIndex();
     const count = 40_000;
     const digests = Array.from({ length: count }, (_, n) => keyDigest(`pop3:${n}`));
