@@ -88,7 +88,7 @@ export async function migrationMemoryBench(context: BenchContext): Promise<Bench
             + `(1) glibc raises its mmap threshold to the largest block it has freed, and its trim threshold to twice that; Node frees a 6 MB block as it starts (the compile cache converts the bundle's source to UTF-8), after which hardly any freed memory went back (a 100,000-message run's malloc heap stood at 8.0 MB after its first second, against 3.3 MB now): the launcher's first line pins the threshold at glibc's default (MALLOC_MMAP_THRESHOLD_=131072); `
             + `(2) V8's optimizing compiler: its code in the node binary (~6 MB paged in) and the malloc arena of the thread it compiles on, which rose by up to 3 MB at moments late in a long run; a migration from POP3 now runs without it, in the same CPU time (one from IMAP keeps it, see P8); `
             + `(3) dead message Buffers between two full collections: ~3 MB when collected every 4 MB copied, more than a 1,000-message run ever gathers; now every 2 MB; `
-            + `(4) the journal's index grew by copying into arrays a quarter larger (old and new both resident until the next collection, 2.8 MB for a moment), and the plan was read 256 kB at a time as one string that its lines kept alive into the old generation.`,
+            + `(4) the journal's index grew by copying into arrays a quarter larger (old and new both resident until the next collection, ~2.5 MB for a moment), and the plan was read 256 kB at a time as one string that its lines kept alive into the old generation.`,
         },
         {
           measure: `peak RSS with one ${megabytes(bigBytes)} message`, mailbeacon: `${megabytes(bigRun.peakRssBytes)} (+${megabytes(extra)}, ${factor.toFixed(1)} × the message)`,

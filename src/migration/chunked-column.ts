@@ -1,7 +1,7 @@
 // A column of numbers in fixed-size typed-array chunks, for tables with an entry per message (the
 // journal's index). It grows by adding a chunk: never by copying everything into an array a
 // quarter or twice as large, which held the old and the new array at once until the next full
-// garbage collection (2.8 MB for a moment in a 100,000-message run, its peak), and left up to a
+// garbage collection (~2.5 MB resident for a moment in a 100,000-message run, at its peak), and left up to a
 // quarter of the new one unused.
 
 /** Entries a chunk: 16 kB of 32-bit numbers. Small, so the last chunk's unused part stays small
