@@ -90,8 +90,10 @@ describe('migration with nested folders', () => {
       child.stdout.on('data', (data: Buffer) => { if (data.toString().includes('"event":"progress"')) copying = true; });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       for (let waited = 0; !copying && child.exitCode === null && waited < 10_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-      // Early kills land around folder creation; later ones mid-APPEND.
-      await new Promise((r) => setTimeout(r, 20 + run * 40));
+      // Kills land at different points of a batch's APPENDs. The delays stay short: the copy of
+      // these 101 messages is short, and delays growing by 40 ms a run (as before) let the third
+      // run finish first (2 kills: the test failed when run on its own, at 3c9f30a too).
+      await new Promise((r) => setTimeout(r, [10, 35, 20, 50, 15, 30][run % 6]!));
       if (child.exitCode === null) { child.kill('SIGKILL'); kills += 1; }
       await exited;
     }
