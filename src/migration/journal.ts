@@ -11,13 +11,14 @@
 // the next record is appended (else the two would read as one unreadable line).
 //
 // Memory stays flat in the number of messages: the records stay on disk; what is kept per key is
-// a KeyIndex entry (13 bytes: the key's digest, its latest record's offset, its status and carried
-// flags). Every answer that names a key is checked against the key written in that record, so a
-// digest two keys share never makes one pass for the other.
+// a KeyIndex entry (8 bytes: a 32-bit digest of the key and its latest record's offset). Every
+// answer about a key comes from that record, read back, and is checked against the key written
+// in it; a key whose digest another key already holds (about one pair in 100,000 keys) is kept
+// apart with its own offset, so neither passes for the other and neither is forgotten.
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { carriedBits } from './carried-flags.js';
-import { keyDigest, KeyIndex } from './key-index.js';
+import { KeyIndex, shortKeyDigest } from './key-index.js';
 
 export type JournalEntry =
   | { status: 'pending' }
@@ -30,7 +31,7 @@ export interface FolderMark { uidValidity: string; uidNext: number; modseq?: str
 
 interface RawRecord { k?: unknown; s?: unknown; u?: unknown; v?: unknown; r?: unknown; f?: unknown; fo?: unknown; n?: unknown; m?: unknown }
 
-// The state byte of an index entry: status in bits 0–1, "flags recorded" in bit 2, the carried
+// A record's state as one number: status in bits 0–1, "flags recorded" in bit 2, the carried
 // flags (carried-flags.ts) in bits 3–6.
 const PENDING = 1;
 const DONE = 2;
@@ -46,6 +47,8 @@ const MAX_JOURNAL_BYTES = 0xffff_ffff;
 
 export class MigrationJournal {
   private readonly index = new KeyIndex();
+  /** Keys whose digest the index holds for another key, with their latest record's offset. */
+  private readonly sharedDigests = new Map<string, number>();
   private readonly marks = new Map<string, FolderMark>();
   /** Per IMAP folder and UIDVALIDITY (`imap:<folder>:<uv>`): how many are done, and the UIDs of
    * those with a record that is not "done" (few: failed, or pending after a crash). */
@@ -56,9 +59,10 @@ export class MigrationJournal {
   private fd: number | undefined;
   private size = 0;
 
-  /** `digest`: how keys are digested (tests give one that collides to show it never misleads).
+  /** `digest`: how keys are digested (tests give one that collides to show it never misleads or
+   * forgets).
    * Loads the whole file now; `open` loads it while the event loop goes on. */
-  constructor(readonly path: string, private readonly digest: (key: string) => [number, number] = keyDigest, load = true) {
+  constructor(readonly path: string, private readonly digest: (key: string) => number = shortKeyDigest, load = true) {
     if (load) finish(this.loading());
   }
 
@@ -67,7 +71,7 @@ export class MigrationJournal {
    * between slices: a catch-up's connections sign in while a journal of thousands of records is
    * read (reading it first put ~30 ms before the first connection).
    */
-  static async open(path: string, digest: (key: string) => [number, number] = keyDigest): Promise<MigrationJournal> {
+  static async open(path: string, digest: (key: string) => number = shortKeyDigest): Promise<MigrationJournal> {
     const journal = new MigrationJournal(path, digest, false);
     // A turn of the event loop before each slice, the first too: what the caller starts right after
     // this call (the old mailbox's connection) sends its first packets before the reading begins.
@@ -98,10 +102,9 @@ export class MigrationJournal {
   /** The carried flags the key's copy has as bits (carried-flags.ts), or undefined when the
    * journal does not know them (not done, a POP3 source, or an older journal). */
   copyFlagBits(key: string): number | undefined {
-    const [high, low] = this.digest(key);
-    const entry = this.index.get(high, low);
-    if (!entry || (entry.state & 3) !== DONE || !(entry.state & FLAGS_KNOWN)) return undefined;
-    return this.lookup(key) ? entry.state >> 3 : undefined;
+    const found = this.lookup(key);
+    if (!found || (found.state & 3) !== DONE || !(found.state & FLAGS_KNOWN)) return undefined;
+    return found.state >> 3;
   }
 
   /** Whether a done message's record names this target UID (of this target UIDVALIDITY). */
@@ -176,13 +179,18 @@ export class MigrationJournal {
     return found && found.state & 3;
   }
 
-  /** The index entry of this key and its record, when the record really is this key's. */
+  /** This key's latest record and its state, read back from disk. */
   private lookup(key: string): { state: number; record: RawRecord } | undefined {
-    const [high, low] = this.digest(key);
-    const entry = this.index.get(high, low);
-    if (!entry) return undefined;
-    const record = this.recordAt(entry.offset);
-    return record?.k === key ? { state: entry.state, record } : undefined;
+    const offset = this.offsetOf(key);
+    if (offset === undefined) return undefined;
+    const record = this.recordAt(offset);
+    // The index's entry for this digest may be another key's: then this key has no record.
+    return record?.k === key ? { state: stateOf(record) ?? 0, record } : undefined;
+  }
+
+  /** Where this key's latest record is, or another key's that shares its digest. */
+  private offsetOf(key: string): number | undefined {
+    return this.sharedDigests.get(key) ?? this.index.get(this.digest(key));
   }
 
   /** One record line read back from the file. */
@@ -239,9 +247,15 @@ export class MigrationJournal {
   private remember(key: string, record: RawRecord, offset: number): void {
     const state = stateOf(record);
     if (state === undefined) return;
-    const [high, low] = this.digest(key);
-    const before = this.index.get(high, low);
-    this.index.set(high, low, { offset, state });
+    // Its previous record (one read from disk when the index holds its digest).
+    const before = this.lookup(key);
+    if (this.sharedDigests.has(key)) this.sharedDigests.set(key, offset);
+    else {
+      const digest = this.digest(key);
+      // The digest is free or this key's own; else another key holds it, and keeps it.
+      if (before || this.index.get(digest) === undefined) this.index.set(digest, offset);
+      else this.sharedDigests.set(key, offset);
+    }
     if (!key.startsWith('imap:')) return;
     const cut = key.lastIndexOf(':');
     const folder = key.slice(0, cut);
@@ -268,8 +282,7 @@ export class MigrationJournal {
     finish(this.scan(this.size, (line, offset) => {
       const record = parse(line);
       if (record?.s !== 'done' || record.v !== uidValidity || !Number.isSafeInteger(record.u) || typeof record.k !== 'string') return;
-      const [high, low] = this.digest(record.k);
-      if (this.index.get(high, low)?.offset === offset) uids.push(record.u as number);
+      if (this.offsetOf(record.k) === offset) uids.push(record.u as number);
     }));
     return Uint32Array.from(uids).sort();
   }
