@@ -10,6 +10,7 @@ import { MessageBuffer } from '../protocols/message-buffer.js';
 import { noProgressMs, readCeiling, SourceMessageUnavailable, type SourceMessage } from './migration-types.js';
 import type { SourceSession } from './migration-engine.js';
 import { keyDigest } from './key-index.js';
+import { RepeatFinder, SizeTable } from './pop3-listing-tables.js';
 
 /** A buffer left behind this large is collected at once (see `read`). */
 const COLLECT_OUTGROWN_BYTES = 4 * 1024 * 1024;
@@ -42,7 +43,7 @@ export class Pop3Source implements SourceSession {
 
   /**
    * Every message, as the listings arrive: LIST's sizes into a compact table, then UIDL twice —
-   * once to find UIDLs and numbers that repeat (16 bytes a message while it runs), once to hand out
+   * once to find UIDLs and numbers that repeat (12 bytes a message while it runs), once to hand out
    * the messages. The maildrop is locked for the session (RFC 1939 §8), so both UIDLs agree; a
    * mailbox of 100,000 messages never becomes 100,000 objects. Messages without a usable UIDL
    * come last (their identity needs a TOP each, which cannot be sent while a listing streams in).
@@ -50,7 +51,7 @@ export class Pop3Source implements SourceSession {
   async list(each: (message: SourceMessage) => void): Promise<void> {
     const sizes = new SizeTable();
     await this.client.listEach((entry) => sizes.add(entry.number, entry.size));
-    const repeated = await this.repeats();
+    const repeated = await this.repeats(sizes.count);
     // A number listed twice counts once: the first line that names it.
     const taken = new Set<number>();
     const unstable: number[] = [];
@@ -72,21 +73,11 @@ export class Pop3Source implements SourceSession {
 
   /** What the UIDL listing repeats: digests of UIDLs that occur more than once (a digest two UIDLs
    * share by chance makes both "repeated": identified by content, which is safe), and message
-   * numbers listed more than once. 16 bytes a message while it runs; the answer is small. */
-  private async repeats(): Promise<{ uidls: Set<number>; numbers: Set<number> }> {
-    let digests = new Float64Array(1024);
-    let numbers = new Float64Array(1024);
-    let count = 0;
-    await this.client.uidlEach((entry) => {
-      if (count === digests.length) {
-        const grownDigests = new Float64Array(count * 2); grownDigests.set(digests); digests = grownDigests;
-        const grownNumbers = new Float64Array(count * 2); grownNumbers.set(numbers); numbers = grownNumbers;
-      }
-      digests[count] = digestOf(entry.uid);
-      numbers[count] = entry.number;
-      count += 1;
-    });
-    return { uidls: new Set(repeatedIn(digests.subarray(0, count).sort())), numbers: new Set(repeatedIn(numbers.subarray(0, count).sort())) };
+   * numbers listed more than once. `expected`: how many lines LIST gave. */
+  private async repeats(expected: number): Promise<{ uidls: Set<number>; numbers: Set<number> }> {
+    const finder = new RepeatFinder(expected);
+    await this.client.uidlEach((entry) => finder.add(entry.number, digestOf(entry.uid)));
+    return finder.repeats();
   }
 
   /** The message's bytes, preceded by `prefix`, in one buffer: one copy in memory. */
@@ -129,57 +120,8 @@ export class Pop3Source implements SourceSession {
   }
 }
 
-/** The values found more than once in a sorted array. */
-function* repeatedIn(sorted: Float64Array): Generator<number> {
-  for (let index = 1; index < sorted.length; index += 1) {
-    if (sorted[index] === sorted[index - 1] && sorted[index] !== sorted[index - 2]) yield sorted[index]!;
-  }
-}
-
 /** 53 bits of the UIDL's digest: a number, exact in a double (no BigInt to allocate per line). */
 function digestOf(uidl: string): number {
   const [high, low] = keyDigest(uidl);
   return (high & 0x1f_ffff) * 2 ** 32 + low;
-}
-
-/** LIST's sizes by message number in two typed arrays (8 bytes a message): in the order the
- * server sent them, searched by halves once sorted. A size that is no size counts as 0. */
-class SizeTable {
-  private numbers = new Uint32Array(1024);
-  private sizes = new Uint32Array(1024);
-  private count = 0;
-  private sorted = true;
-
-  add(number: number, size: number): void {
-    if (!Number.isSafeInteger(number) || number < 1 || number > 0xffff_ffff) return;
-    if (this.count === this.numbers.length) {
-      const numbers = new Uint32Array(this.count * 2); numbers.set(this.numbers); this.numbers = numbers;
-      const sizes = new Uint32Array(this.count * 2); sizes.set(this.sizes); this.sizes = sizes;
-    }
-    if (this.count > 0 && number <= this.numbers[this.count - 1]!) this.sorted = false;
-    this.numbers[this.count] = number;
-    this.sizes[this.count] = Number.isSafeInteger(size) && size > 0 ? Math.min(size, 0xffff_ffff) : 0;
-    this.count += 1;
-  }
-
-  get(number: number): number {
-    if (!this.sorted) this.sort();
-    let from = 0;
-    let to = this.count - 1;
-    while (from <= to) {
-      const middle = (from + to) >>> 1;
-      const at = this.numbers[middle]!;
-      if (at === number) return this.sizes[middle]!;
-      if (at < number) from = middle + 1;
-      else to = middle - 1;
-    }
-    return 0;
-  }
-
-  private sort(): void {
-    const order = Array.from({ length: this.count }, (_, index) => index).sort((a, b) => this.numbers[a]! - this.numbers[b]!);
-    this.numbers = Uint32Array.from(order, (index) => this.numbers[index]!);
-    this.sizes = Uint32Array.from(order, (index) => this.sizes[index]!);
-    this.sorted = true;
-  }
 }
