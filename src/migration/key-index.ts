@@ -45,7 +45,7 @@ export class KeyIndex {
   private readonly offsets = new ChunkedColumn();
   private sorted = 0;
   /** Newest additions, digest → offset: looked at before the sorted part. */
-  private overlay = new Map<number, number>();
+  private readonly overlay = new Map<number, number>();
 
   /** How many digests it holds. */
   get size(): number {

@@ -9,6 +9,9 @@ import { ChunkedColumn } from './chunked-column.js';
 
 /** Numbers and sizes as POP3 allows them (RFC 1939: message numbers from 1). */
 const MAX_NUMBER = 0xffff_ffff;
+/** Lines a RepeatFinder makes room for up front (12 MB), whatever LIST's count: past it, a listing
+ * grows the arrays as it arrives, so only lines actually received take memory. */
+const MAX_EXPECTED_LINES = 1_000_000;
 
 /**
  * LIST's sizes by message number. A server lists 1, 2, 3… in order: then only the sizes are kept,
@@ -73,8 +76,8 @@ function sortedPairs(numbers: number[], sizes: number[]): { numbers: Uint32Array
 
 /**
  * The UIDLs (by a 53-bit digest) and message numbers that a UIDL listing repeats: 12 bytes a line
- * while the listing runs, in arrays sized once for the lines expected (LIST's count); only a
- * listing longer than that grows them. The answer is small.
+ * while the listing runs, in arrays sized once for the lines expected (LIST's count, up to a
+ * million); only a listing longer than that grows them. The answer is small.
  */
 export class RepeatFinder {
   private digests: Float64Array;
@@ -82,7 +85,7 @@ export class RepeatFinder {
   private count = 0;
 
   constructor(expected: number) {
-    const capacity = Math.max(16, expected);
+    const capacity = Math.max(16, Math.min(expected, MAX_EXPECTED_LINES));
     this.digests = new Float64Array(capacity);
     this.numbers = new Uint32Array(capacity);
   }

@@ -59,6 +59,13 @@ describe('RepeatFinder', () => {
     }
   });
 
+  it('makes room up front for at most a million lines, whatever count LIST gave', () => {
+    // Room for 2^32 lines would be 48 GB; the arrays start at 12 MB and grow only as lines arrive.
+    const finder = new RepeatFinder(2 ** 32);
+    for (const number of [1, 2, 2]) finder.add(number, number);
+    expect(finder.repeats()).toEqual({ uidls: new Set([2]), numbers: new Set([2]) });
+  });
+
   it('numbers that are no message numbers are kept as 0, never as another number', () => {
     const finder = new RepeatFinder(4);
     for (const number of [2 ** 32 + 1, -1, 1.5, 1]) finder.add(number, number);
