@@ -27,8 +27,8 @@ const { default: nodeModule } = await import('node:module');
 const { keepYoungGenerationSmall, optimizingCompilerPaysFor, withoutOptimizingCompiler } = await import('../dist/src/runtime/v8-memory.js');
 
 // Before the CLI's modules load (see v8-memory.ts): every command keeps V8's young generation
-// small; `watch` and a migration from POP3, with no hot code worth it, also run without the
-// optimizing compiler.
+// small; `watch` and `migrate`, with no hot code worth it, also run without the optimizing
+// compiler.
 keepYoungGenerationSmall();
 if (!optimizingCompilerPaysFor(process.argv.slice(2))) withoutOptimizingCompiler();
 

@@ -2,7 +2,6 @@
 // desktop app's main process (docs/BENCHMARKS.md, P4 and P6). Both are read by V8 as it runs, so
 // setting them at start-up takes effect, unlike heap-layout flags such as --max-semi-space-size;
 // call them before the heavy modules load.
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -21,24 +20,22 @@ export function withoutOptimizingCompiler(): void {
 
 /**
  * Whether the work a command line asks for has hot JavaScript that the optimizing compiler pays
- * for (the launcher turns it off otherwise, before the CLI loads). Measured on 10,000 small
- * messages (docs/BENCHMARKS.md, P6 and P8):
+ * for (the launcher turns it off otherwise, before the CLI loads; docs/BENCHMARKS.md, P6 and P8):
  * - `watch` is idle almost all the time.
- * - A migration from POP3 spends its time in TLS, the sockets and the servers: the same CPU time
- *   without the compiler (2.1-2.2 s user either way). The compiler's own memory is ~7 MB at the
- *   start (its code in the node binary, paged in). It also made the peak grow with the mailbox:
- *   the malloc arena of the thread it compiles on rose by up to 3 MB at moments late in a long
- *   run.
- * - From IMAP, imapflow parses every FETCH answer in JavaScript: 10 % more CPU and 17 % more
- *   time without the compiler, so it stays on.
+ * - `migrate` spends its time in TLS, the sockets and the servers, and collects garbage every
+ *   2 MB copied (see migration-engine.ts). Each of those full collections throws away optimized
+ *   code whose embedded objects died (V8's "weak objects" deoptimization: 100 of them in one P8
+ *   run), so the compiler compiled the same parser functions over and over, on a thread of its
+ *   own: P8's 2,000 IMAP messages took 2.1-2.4 s of CPU with it and 1.2-1.4 s without, 2.3-2.5 s
+ *   of wall time against 1.9-2.2 s, and peaked 14 MB higher (86 against 72.5 MB; its code in the
+ *   node binary and its thread's malloc arena). From POP3 the CPU time was the same either way,
+ *   7 MB lower without it. (10,000 messages of 2-5 kB from IMAP, where imapflow's parsing is the
+ *   larger share, came out within this machine's noise: 5.1-6.4 s with it, 5.8-6.6 s without.)
  * `args`: the command line after the script (process.argv.slice(2)).
  */
 export function optimizingCompilerPaysFor(args: readonly string[]): boolean {
-  const [command, ...rest] = args;
-  if (command === 'watch') return false;
-  if (command !== 'migrate') return true;
-  const { values } = parseArgs({ args: [...rest], options: { from: { type: 'string' } }, strict: false, allowPositionals: true });
-  return !(typeof values.from === 'string' && /^pop3s?:/i.test(values.from));
+  const [command] = args;
+  return command !== 'watch' && command !== 'migrate';
 }
 
 let gc: (() => void) | undefined;
