@@ -367,7 +367,9 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
             if (deps.shouldStop?.()) break;
           }
           await settleInFlight();
-          if (deps.collectGarbage && progress.bytes - collectedAt >= COLLECT_EVERY_BYTES && now() - collectedAtTime >= COLLECT_MIN_INTERVAL_MS) {
+          const sinceCollected = now() - collectedAtTime;
+          // (A clock set back counts as time passed: it must not hold collections off for hours.)
+          if (deps.collectGarbage && progress.bytes - collectedAt >= COLLECT_EVERY_BYTES && (sinceCollected >= COLLECT_MIN_INTERVAL_MS || sinceCollected < 0)) {
             collectedAt = progress.bytes;
             collectedAtTime = now();
             deps.collectGarbage();
