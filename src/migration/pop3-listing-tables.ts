@@ -1,9 +1,9 @@
 // What a POP3 migration keeps while the old mailbox's listings stream in (see Pop3Source.list):
 // LIST's sizes by message number, and what the UIDL listing repeats. Both are typed arrays, never
 // an object per message. They are the largest thing a migration holds at the start of a big
-// mailbox (a 100,000-message run peaked during its listing, not its copy), so neither grows by
-// doubling: that held the old and the new array at once, up to twice the size needed, until the
-// next full collection.
+// mailbox (a 100,000-message run peaked as its copy began, with them still resident: P6), so
+// neither grows by doubling, which held the old and the new array at once, up to twice the size
+// needed, until the next full collection.
 
 import { ChunkedColumn } from './chunked-column.js';
 
@@ -51,21 +51,16 @@ export class SizeTable {
     if (Number.isInteger(number) && number >= 1 && number <= this.inOrderCount) return this.inOrder.at(number - 1);
     if (!this.other) return 0;
     const { numbers, sizes } = this.sortedOther ??= sortedPairs(this.other.numbers, this.other.sizes);
+    // The first entry not below `number`: of a number listed more than once, the first listed (the
+    // sort is stable), found in as many steps as any other.
     let from = 0;
-    let to = numbers.length - 1;
-    while (from <= to) {
+    let to = numbers.length;
+    while (from < to) {
       const middle = (from + to) >>> 1;
-      const at = numbers[middle]!;
-      if (at === number) {
-        // The first listed of a number's entries (a stable sort keeps their order).
-        let first = middle;
-        while (first > 0 && numbers[first - 1] === number) first -= 1;
-        return sizes[first]!;
-      }
-      if (at < number) from = middle + 1;
-      else to = middle - 1;
+      if (numbers[middle]! < number) from = middle + 1;
+      else to = middle;
     }
-    return 0;
+    return numbers[from] === number ? sizes[from]! : 0;
   }
 }
 

@@ -23,6 +23,14 @@ describe('SizeTable', () => {
     expect(table.get(6)).toBe(600);
   });
 
+  it('a number listed many times answers with its first size, in as many steps as any other', () => {
+    const table = new SizeTable();
+    table.add(2, 1);
+    for (let times = 0; times < 50_000; times += 1) table.add(7, times + 10);
+    table.add(3, 30);
+    expect([2, 3, 7, 8].map((number) => table.get(number))).toEqual([1, 30, 10, 0]);
+  });
+
   it('a listing that starts elsewhere than 1, and sizes and numbers that are none', () => {
     const table = new SizeTable();
     table.add(2, 20);
