@@ -90,7 +90,7 @@ const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
  * 1.96-2.14 s and peaked 3 MB higher (75.5 MB); a copy of small messages, at a few MB a second,
  * never meets this floor. */
 const COLLECT_MIN_INTERVAL_MS = 100;
-/** A listing this long (see runMigration) is followed by a full collection: below it, what the
+/** A listing this long (see listSource) is followed by a full collection: below it, what the
  * listing kept is small enough to wait. */
 const COLLECT_AFTER_LISTING_MESSAGES = 10_000;
 
@@ -107,8 +107,9 @@ interface Listing {
   firstFolder: string | undefined;
 }
 
-/** Lists the source into plan files beside the journal, counting as it goes. */
-async function listSource(source: SourceSession, journal: MigrationJournal, incremental: boolean, generation: number): Promise<Listing> {
+/** Lists the source into plan files beside the journal, counting as it goes. `collectGarbage`:
+ * run after a listing of COLLECT_AFTER_LISTING_MESSAGES or more (a run that will copy). */
+async function listSource(source: SourceSession, journal: MigrationJournal, incremental: boolean, generation: number, collectGarbage?: () => void): Promise<Listing> {
   const toCopy = PlanFile.create(journal.path, generation * 2);
   const copiedBefore = source.kind === 'imap' ? PlanFile.create(journal.path, generation * 2 + 1) : undefined;
   const plan: MigrationPlan = { messages: 0, toCopy: 0, alreadyDone: 0, bytesToCopy: 0 };
@@ -137,6 +138,11 @@ async function listSource(source: SourceSession, journal: MigrationJournal, incr
       const mark = journal.folderMark(folder);
       plan.alreadyDone += Math.max(0, (mark ? journal.doneCount(folder, mark.uidValidity) : 0) - (doneListed.get(folder) ?? 0));
     }
+    // What the listing kept while it ran (POP3: its tables, 16 bytes a message) is dead now, but
+    // has lived long enough to wait for a full collection, which the copy would run only after
+    // its first 2 MB, by then on top of what the copy itself holds: at the peak of a
+    // 100,000-message run (P6). So too after a reconnect's listing.
+    if (collectGarbage && plan.messages >= COLLECT_AFTER_LISTING_MESSAGES) collectGarbage();
     return { plan, toCopy, copiedBefore, marks, resumed, journaled: new Set([...resumed, ...doneListed.keys()]), firstFolder };
   } catch (error) {
     toCopy.remove();
@@ -192,7 +198,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
   };
   try {
     // A real run lists incrementally where it can; a dry run lists everything, to say it all.
-    listing = await listSource(source, journal, !options.dryRun, generation);
+    listing = await listSource(source, journal, !options.dryRun, generation, options.dryRun ? undefined : deps.collectGarbage);
     const plan = listing.plan;
     if (options.dryRun) {
       return {
@@ -200,11 +206,6 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
         unstableIdentities: source.unstableIdentities ?? 0, state: 'complete',
       };
     }
-    // What the listing kept while it ran (POP3: its tables, 16 bytes a message) is dead now, but
-    // has lived long enough to wait for a full collection, which the copy would run only after
-    // its first 2 MB, by then on top of what the copy itself holds: at the peak of a
-    // 100,000-message run (P6).
-    if (deps.collectGarbage && plan.messages >= COLLECT_AFTER_LISTING_MESSAGES) deps.collectGarbage();
     // The first batch is read while the new mailbox signs in (the loop below then finds it read;
     // should this fail, the loop meets the failure again where it is handled).
     const firstWindows = source.readAhead ? windows(listing.toCopy.messages(), new Set()) : undefined;
@@ -260,7 +261,7 @@ export async function runMigration(deps: EngineDeps): Promise<MigrationReport & 
           target = await deps.openTarget(true);
           dropListing();
           generation += 1;
-          listing = await listSource(source, journal, true, generation);
+          listing = await listSource(source, journal, true, generation, deps.collectGarbage);
           return;
         } catch (reopenError) {
           if (!isConnectionLoss(reopenError)) throw reopenError;

@@ -13,6 +13,7 @@ import { ImapTarget } from '../../src/migration/imap-target.js';
 import { MigrationJournal } from '../../src/migration/journal.js';
 import { runMigration, type SourceSession } from '../../src/migration/migration-engine.js';
 import { DEFAULT_MIGRATION_OPTIONS, type SourceMessage } from '../../src/migration/migration-types.js';
+import { CheckFailure } from '../../src/protocols/check-failure.js';
 import { readMailbox } from '../support/mailbox-reader.js';
 import { PrivateDovecot } from '../support/private-dovecot.js';
 
@@ -26,8 +27,9 @@ describe('full collections around a migration\'s listing', () => {
 
   /** Lists `count` messages of which all but the last are already done; copies that last one.
    * `large`: that many more messages of 100 kB to copy after it, and `msPerRead`: how far the clock
-   * moves on for each message read. */
-  async function run(target: string, count: number, dryRun = false, large = 0, msPerRead = 0): Promise<string[]> {
+   * moves on for each message read. `loseOnce`: the first read fails as a lost connection (the
+   * run reconnects and lists again). */
+  async function run(target: string, count: number, dryRun = false, large = 0, msPerRead = 0, loseOnce = false): Promise<string[]> {
     await dovecot.changeUser(target, 'pw');
     const events: string[] = [];
     let clock = 0;
@@ -46,6 +48,10 @@ describe('full collections around a migration\'s listing', () => {
       read: async (message, prefix) => {
         clock += msPerRead;
         events.push(`read ${message.number}`);
+        if (loseOnce) {
+          loseOnce = false;
+          throw new CheckFailure('network', 'connection reset (test)');
+        }
         return Buffer.concat([prefix, bytesOf(message.number!, count)]);
       },
       close: async () => undefined,
@@ -70,6 +76,10 @@ describe('full collections around a migration\'s listing', () => {
     expect(await run('long-listing', 10_000)).toEqual(['listed', 'collected', 'read 10000']);
     const stored = await readMailbox(dovecot.ports.imaps, 'long-listing', 'pw', dovecot.caFile);
     expect(stored).toHaveLength(1);
+  });
+
+  it('after the listing a reconnect makes, too', async () => {
+    expect(await run('relisting', 10_000, false, 0, 0, true)).toEqual(['listed', 'collected', 'read 10000', 'listed', 'collected', 'read 10000']);
   });
 
   it('after a shorter listing, or a dry run of a long one: none', async () => {
